@@ -1,0 +1,153 @@
+//! Command-line flags. Only the binary sees these; the library takes plain
+//! configuration structs built from them in `main.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wiretrace",
+    version,
+    about = "Trace where news text came from: which sentences were syndicated, rewritten from wire copy, or original.",
+    after_help = "Examples:\n  wiretrace scan corpus\n  wiretrace scan dump.jsonl.gz --json out.jsonl\n  cat dump.jsonl | wiretrace scan - --json - --quiet\n  wiretrace compare \"600 troops were killed.\" \"At least 600 soldiers died.\"\n  wiretrace compare --tsv pairs.tsv --columns 4,5 --header\n\nExit status: 0 success, 2 error (the message names the file and line)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find sentence families across outlets and label every sentence.
+    #[command(
+        after_help = "Examples:\n  wiretrace scan corpus\n  wiretrace scan dump.jsonl.gz --json out.jsonl\n  wiretrace scan export.jsonl --text-field body --outlet-field site --json -\n\nInputs: folders (recursive; .txt/.md = one article, .jsonl/.ndjson = one per line), files, or - for stdin; gzip and zstd are detected from their bytes. A folder may hold metadata.jsonl or metadata.csv (file, outlet, published, url, title)."
+    )]
+    Scan(ScanArgs),
+    /// Score sentence pairs the way a scan would and print the label.
+    #[command(
+        after_help = "Examples:\n  wiretrace compare \"The remains were cremated in Kursk.\" \"The remains were reportedly cremated in Kursk.\"\n  wiretrace compare --tsv msrp-train.tsv --columns 4,5 --header --gold 1\n\nOutput (tab-separated, one line per input line): label, score, shingle_jaccard, content_jaccard.\nlabel is verbatim, edited, rewritten or none."
+    )]
+    Compare(CompareArgs),
+    /// Fit the rewrite model on labelled sentence pairs (e.g. MSRP) and print it.
+    #[command(
+        after_help = "Example:\n  wiretrace calibrate --tsv ../shared/data/msrp-train.tsv --columns 4,5 --gold 1 --header"
+    )]
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Folders, files, or - for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Write JSON Lines results here (- for stdout; the summary then goes to stderr).
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Worker threads (default: all cores). The output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Skip unreadable files and bad JSONL lines (listed in the summary) instead of stopping.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// No progress bars.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Families listed in the summary.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+    #[command(flatten)]
+    pub matching: MatchingArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "JSONL fields")]
+pub struct FieldArgs {
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_field: String,
+    #[arg(long, default_value = "outlet", value_name = "NAME")]
+    pub outlet_field: String,
+    #[arg(long, default_value = "published", value_name = "NAME")]
+    pub published_field: String,
+    #[arg(long, default_value = "url", value_name = "NAME")]
+    pub url_field: String,
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    pub title_field: String,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Matching")]
+pub struct MatchingArgs {
+    /// Words per shingle (verbatim tier).
+    #[arg(long, default_value_t = 3, value_name = "K")]
+    pub shingle_size: usize,
+    /// MinHash permutations per tier.
+    #[arg(long, default_value_t = 128, value_name = "N")]
+    pub num_perm: usize,
+    /// Shingle Jaccard the verbatim tier's LSH aims at.
+    #[arg(long, default_value_t = 0.5, value_name = "J")]
+    pub threshold: f64,
+    /// Content-word Jaccard the rewrite tier's LSH aims at.
+    #[arg(long, default_value_t = 0.3, value_name = "J")]
+    pub rewrite_threshold: f64,
+    /// LSH bands per tier (default: derived from the thresholds).
+    #[arg(long, value_name = "B")]
+    pub bands: Option<usize>,
+    /// Find copies only (verbatim and edited), not rewrites.
+    #[arg(long)]
+    pub no_rewrites: bool,
+    /// Sentences with fewer words never join a family.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub min_words: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct PairInput {
+    /// Read pairs from this tab-separated file (split on tabs only).
+    #[arg(long, value_name = "FILE")]
+    pub tsv: Option<PathBuf>,
+    /// The two 1-based columns holding the sentences.
+    #[arg(long, default_value = "1,2", value_name = "A,B", value_parser = parse_columns)]
+    pub columns: (usize, usize),
+    /// The first line is a header.
+    #[arg(long)]
+    pub header: bool,
+    /// 1-based column with the human label (1 = same claim, 0 = not): prints accuracy and F1 on stderr.
+    #[arg(long, value_name = "COL")]
+    pub gold: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two sentences (without --tsv).
+    #[arg(value_name = "SENTENCE", num_args = 0..=2)]
+    pub sentences: Vec<String>,
+    #[command(flatten)]
+    pub pairs: PairInput,
+    #[arg(long, default_value_t = 3, value_name = "K")]
+    pub shingle_size: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub pairs: PairInput,
+    #[arg(long, default_value_t = 3, value_name = "K")]
+    pub shingle_size: usize,
+}
+
+fn parse_columns(s: &str) -> Result<(usize, usize), String> {
+    let (a, b) = s.split_once(',').ok_or("expected two columns like 4,5")?;
+    let parse = |x: &str| {
+        x.trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or(format!("not a column number: {x}"))
+    };
+    Ok((parse(a)?, parse(b)?))
+}

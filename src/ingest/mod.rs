@@ -1,0 +1,773 @@
+//! Reading the corpus: folders, JSON Lines dumps and stdin become [`Article`]s.
+//!
+//! Every later stage reports back through `Article::path`, so paths are kept
+//! exactly as given and the order never depends on timing: folders are
+//! walked in file name order, and files read in parallel are put back in
+//! that order.
+
+mod decode;
+mod decompress;
+mod jsonl;
+mod metadata;
+mod walk;
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    fs,
+    io::{self, Read},
+    path::{Path, PathBuf},
+};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use self::{
+    metadata::{Meta, Sidecar},
+    walk::Kind,
+};
+use crate::article::Article;
+
+/// Field names to read from JSONL records. Default: id, text, outlet, published, url, title.
+///
+/// Dumps from other tools name things differently (`body`, `source`), and
+/// renaming fields in a multi-gigabyte dump is not something users should do.
+#[derive(Debug, Clone)]
+pub struct FieldNames {
+    pub id: String,
+    pub text: String,
+    pub outlet: String,
+    pub published: String,
+    pub url: String,
+    pub title: String,
+}
+
+impl Default for FieldNames {
+    fn default() -> FieldNames {
+        FieldNames {
+            id: "id".to_string(),
+            text: "text".to_string(),
+            outlet: "outlet".to_string(),
+            published: "published".to_string(),
+            url: "url".to_string(),
+            title: "title".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    pub fields: FieldNames,
+    /// Skip unreadable files / bad JSONL lines (counted and listed in the report) instead of failing.
+    pub keep_going: bool,
+}
+
+/// What was read, in deterministic order, plus counts for the run summary.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub articles: Vec<Article>,
+    /// Articles (or files) whose bytes were not valid UTF-8 and were decoded as windows-1252.
+    pub windows_1252_decoded: usize,
+    /// Things skipped with keep_going or skipped always (binary files in a folder): human-readable "path: reason" strings.
+    pub skipped: Vec<String>,
+}
+
+impl Corpus {
+    fn absorb(&mut self, other: Corpus) {
+        self.articles.extend(other.articles);
+        self.windows_1252_decoded += other.windows_1252_decoded;
+        self.skipped.extend(other.skipped);
+    }
+
+    fn skip(path: &str, reason: &str) -> Corpus {
+        Corpus {
+            skipped: vec![format!("{path}: {reason}")],
+            ..Corpus::default()
+        }
+    }
+}
+
+/// Errors always name the file, and the line for JSONL (path:line), so that
+/// a bad record in a large dump can be found with an editor's "go to line".
+///
+/// The message is complete on its own (it includes the underlying I/O or
+/// decompression error), so print it with `{}`.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: no such file or directory")]
+    NotFound { path: String },
+    #[error("{path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("{path}: cannot decompress: {source}")]
+    Decompress { path: String, source: io::Error },
+    #[error("{path}:{line}: line is not valid JSON: {message}")]
+    Json {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}:{line}: line is {found}, not a JSON object")]
+    NotObject {
+        path: String,
+        line: usize,
+        found: &'static str,
+    },
+    #[error("{path}:{line}: missing field \"{field}\"")]
+    MissingField {
+        path: String,
+        line: usize,
+        field: String,
+    },
+    #[error("{path}:{line}: field \"{field}\" should be {expected}, not {found}")]
+    WrongType {
+        path: String,
+        line: usize,
+        field: String,
+        expected: &'static str,
+        found: &'static str,
+    },
+    /// A malformed `metadata.csv` sidecar.
+    #[error("{path}:{line}: {message}")]
+    Csv {
+        path: String,
+        line: u64,
+        message: String,
+    },
+}
+
+impl IngestError {
+    fn io(path: &str, source: io::Error) -> IngestError {
+        let path = path.to_string();
+        match source.kind() {
+            io::ErrorKind::NotFound => IngestError::NotFound { path },
+            _ => IngestError::Io { path, source },
+        }
+    }
+}
+
+/// Read every input (paths; "-" means stdin) in the order given.
+pub fn read_inputs(inputs: &[PathBuf], options: &IngestOptions) -> Result<Corpus, IngestError> {
+    let mut plan = Plan {
+        tasks: Vec::new(),
+        keep_going: options.keep_going,
+        folders: HashMap::new(),
+    };
+    for input in inputs {
+        plan.input(input)?;
+    }
+    // An indexed parallel collect keeps task order, so the result does not
+    // depend on the number of threads or on which file finishes first.
+    let results: Vec<_> = plan
+        .tasks
+        .into_par_iter()
+        .map(|task| match task {
+            Task::Read(job) => read_job(job, options),
+            Task::Done(result) => result,
+        })
+        .collect();
+    let mut corpus = Corpus::default();
+    for result in results {
+        match result {
+            Ok(part) => corpus.absorb(part),
+            Err(err) if options.keep_going => corpus.skipped.push(err.to_string()),
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(corpus)
+}
+
+enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+/// One file to read, with everything decided from its name and folder.
+struct Job {
+    source: Source,
+    /// The path as given or walked; the start of every `Article::path`.
+    path: String,
+    /// The id of a text article.
+    id: String,
+    /// The outlet when neither the record nor a sidecar gives one.
+    outlet: String,
+    kind: Kind,
+    meta: Meta,
+}
+
+enum Task {
+    Read(Job),
+    /// Settled while planning: a skip, or an error kept in its place in the
+    /// order so that `keep_going` lists it where it was found.
+    Done(Result<Corpus, IngestError>),
+}
+
+/// Turns inputs into the ordered list of files to read.
+///
+/// Sidecars are read here, before any article, because a folder's sidecar
+/// may sort after the files it describes.
+struct Plan {
+    tasks: Vec<Task>,
+    keep_going: bool,
+    /// Sidecars of the folders of files named one by one, read once per
+    /// folder because a shell glob can name thousands of files in one.
+    folders: HashMap<PathBuf, Sidecar>,
+}
+
+impl Plan {
+    fn input(&mut self, input: &Path) -> Result<(), IngestError> {
+        if input == Path::new("-") {
+            self.tasks.push(Task::Read(Job {
+                source: Source::Stdin,
+                path: "<stdin>".to_string(),
+                id: "stdin".to_string(),
+                outlet: "stdin".to_string(),
+                kind: Kind::Unknown,
+                meta: Meta::default(),
+            }));
+            return Ok(());
+        }
+        match fs::metadata(input) {
+            Ok(md) if md.is_dir() => self.dir(input),
+            Ok(_) => self.file(input),
+            Err(err) => self.fail(IngestError::io(&input.display().to_string(), err)),
+        }
+    }
+
+    fn dir(&mut self, root: &Path) -> Result<(), IngestError> {
+        let mut files = Vec::new();
+        let mut sidecar_paths: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+        for walked in walk::walk(root) {
+            match walked {
+                Ok(w) if w.kind == Kind::Sidecar => {
+                    let folder = w.path.parent().unwrap_or(root).to_path_buf();
+                    sidecar_paths.entry(folder).or_default().push(w.path);
+                }
+                other => files.push(other),
+            }
+        }
+        let mut sidecars = HashMap::new();
+        for (folder, paths) in sidecar_paths {
+            let sidecar = self.sidecar(&paths)?;
+            sidecars.insert(folder, sidecar);
+        }
+        for walked in files {
+            let w = match walked {
+                Ok(w) => w,
+                Err(err) => {
+                    self.fail(err)?;
+                    continue;
+                }
+            };
+            let name = file_name(&w.path);
+            let meta = match (w.kind, w.path.parent().and_then(|p| sidecars.get(p))) {
+                (Kind::Text, Some(sidecar)) => sidecar.get(&name).cloned().unwrap_or_default(),
+                _ => Meta::default(),
+            };
+            self.tasks.push(Task::Read(Job {
+                path: w.path.display().to_string(),
+                source: Source::File(w.path),
+                id: w.relative,
+                outlet: walk::stem(&name),
+                kind: w.kind,
+                meta,
+            }));
+        }
+        Ok(())
+    }
+
+    fn file(&mut self, path: &Path) -> Result<(), IngestError> {
+        let name = file_name(path);
+        let kind = walk::classify(&name);
+        if kind == Kind::Sidecar {
+            let display = path.display().to_string();
+            self.tasks.push(Task::Done(Ok(Corpus::skip(
+                &display,
+                "metadata sidecar, not articles",
+            ))));
+            return Ok(());
+        }
+        let mut meta = Meta::default();
+        if kind != Kind::Jsonl {
+            let folder = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            if !self.folders.contains_key(folder) {
+                // Errors listing the folder are ignored: the file was named
+                // explicitly, and a sidecar beside it is only a bonus.
+                let paths: Vec<_> = WalkDir::new(folder)
+                    .min_depth(1)
+                    .max_depth(1)
+                    .sort_by_file_name()
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_file())
+                    .filter(|e| walk::classify(&e.file_name().to_string_lossy()) == Kind::Sidecar)
+                    .map(walkdir::DirEntry::into_path)
+                    .collect();
+                let sidecar = self.sidecar(&paths)?;
+                self.folders.insert(folder.to_path_buf(), sidecar);
+            }
+            let described = self.folders.get(folder).and_then(|s| s.get(&name));
+            meta = described.cloned().unwrap_or_default();
+        }
+        self.tasks.push(Task::Read(Job {
+            source: Source::File(path.to_path_buf()),
+            path: path.display().to_string(),
+            outlet: walk::stem(&name),
+            id: name,
+            kind,
+            meta,
+        }));
+        Ok(())
+    }
+
+    /// Reads a folder's sidecars; when both formats exist, the later file
+    /// in name order wins for a file both describe.
+    fn sidecar(&mut self, paths: &[PathBuf]) -> Result<Sidecar, IngestError> {
+        let mut sidecar = Sidecar::new();
+        for path in paths {
+            let mut skipped = Vec::new();
+            match metadata::read(path, self.keep_going, &mut skipped, &mut sidecar) {
+                Ok(()) if skipped.is_empty() => {}
+                Ok(()) => self.tasks.push(Task::Done(Ok(Corpus {
+                    skipped,
+                    ..Corpus::default()
+                }))),
+                Err(err) => self.fail(err)?,
+            }
+        }
+        Ok(sidecar)
+    }
+
+    /// Without `keep_going` an error ends the run at once rather than after
+    /// every other input has been read.
+    fn fail(&mut self, err: IngestError) -> Result<(), IngestError> {
+        if !self.keep_going {
+            return Err(err);
+        }
+        self.tasks.push(Task::Done(Err(err)));
+        Ok(())
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    match path.file_name() {
+        Some(name) => name.to_string_lossy().into_owned(),
+        None => path.display().to_string(),
+    }
+}
+
+fn read_job(job: Job, options: &IngestOptions) -> Result<Corpus, IngestError> {
+    let raw = match &job.source {
+        Source::Stdin => {
+            let mut buf = Vec::new();
+            io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
+        }
+        Source::File(path) => fs::read(path),
+    }
+    .map_err(|err| IngestError::io(&job.path, err))?;
+    let bytes = decompress::decompress(raw).map_err(|source| IngestError::Decompress {
+        path: job.path.clone(),
+        source,
+    })?;
+    parse(job, &bytes, options)
+}
+
+/// Turns the decompressed bytes of one file into articles.
+fn parse(job: Job, bytes: &[u8], options: &IngestOptions) -> Result<Corpus, IngestError> {
+    if decode::looks_binary(bytes) {
+        return Ok(Corpus::skip(&job.path, "binary file"));
+    }
+    let mut corpus = Corpus::default();
+    let jsonl = match job.kind {
+        Kind::Jsonl => true,
+        Kind::Unknown => decode::looks_like_jsonl(bytes),
+        Kind::Text | Kind::Sidecar => false,
+    };
+    if jsonl {
+        let fields = &options.fields;
+        jsonl::read_articles(
+            bytes,
+            &job.path,
+            &job.outlet,
+            fields,
+            options.keep_going,
+            &mut corpus,
+        )?;
+        return Ok(corpus);
+    }
+    let (text, latin) = decode::decode(bytes);
+    corpus.windows_1252_decoded = usize::from(latin);
+    let Meta {
+        outlet,
+        published,
+        url,
+        title,
+    } = job.meta;
+    corpus.articles.push(Article {
+        id: job.id,
+        outlet: outlet
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or(job.outlet),
+        published,
+        url,
+        title,
+        path: job.path,
+        text: text.into_owned(),
+    });
+    Ok(corpus)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use flate2::{write::GzEncoder, Compression};
+
+    use super::*;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn zstd(data: &[u8]) -> Vec<u8> {
+        zstd::encode_all(data, 1).unwrap()
+    }
+
+    fn write(root: &Path, name: &str, data: &[u8]) -> PathBuf {
+        let path = root.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, data).unwrap();
+        path
+    }
+
+    fn read(inputs: &[PathBuf], keep_going: bool) -> Result<Corpus, IngestError> {
+        read_inputs(
+            inputs,
+            &IngestOptions {
+                keep_going,
+                ..IngestOptions::default()
+            },
+        )
+    }
+
+    /// `(id, outlet, path relative to root)` of each article.
+    fn summary(corpus: &Corpus, root: &Path) -> Vec<(String, String, String)> {
+        let root = format!("{}/", root.display());
+        corpus
+            .articles
+            .iter()
+            .map(|a| (a.id.clone(), a.outlet.clone(), a.path.replace(&root, "")))
+            .collect()
+    }
+
+    #[test]
+    fn folder_is_walked_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "b.txt", b"B text");
+        write(root, "a/z.md", b"Z text");
+        write(
+            root,
+            "a/feed.jsonl.gz",
+            &gzip(b"{\"id\": 1, \"text\": \"one\"}\n\n{\"id\": 2, \"text\": \"two\"}\n"),
+        );
+        write(
+            root,
+            "a/more.ndjson.zst",
+            &zstd(b"{\"text\": \"three\", \"outlet\": \"AP\"}"),
+        );
+        write(root, "c.txt.zstd", &zstd(b"C text"));
+        write(root, "notes.csv", b"ignored");
+        write(root, "image.png", b"\x89PNG\x00");
+        let corpus = read(&[root.to_path_buf()], false).unwrap();
+        let expected = [
+            ("1", "feed", "a/feed.jsonl.gz:1"),
+            ("2", "feed", "a/feed.jsonl.gz:3"),
+            ("a/more.ndjson.zst:1", "AP", "a/more.ndjson.zst:1"),
+            ("a/z.md", "z", "a/z.md"),
+            ("b.txt", "b", "b.txt"),
+            ("c.txt.zstd", "c", "c.txt.zstd"),
+        ];
+        let mut found = summary(&corpus, root);
+        // The fallback id holds the full path; compare it relative too.
+        found[2].0 = found[2].0.replace(&format!("{}/", root.display()), "");
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect();
+        assert_eq!(found, expected);
+        let texts: Vec<_> = corpus.articles.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["one", "two", "three", "Z text", "B text", "C text"]);
+        assert!(corpus.skipped.is_empty());
+        assert!(corpus
+            .articles
+            .iter()
+            .all(|a| a.title.is_none() && a.published.is_none()));
+    }
+
+    #[test]
+    fn binary_files_in_a_folder_are_skipped_not_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "a.txt", b"fine");
+        write(root, "b.txt.gz", &gzip(b"%PDF\x00\x01\x02"));
+        write(root, "c.jsonl", &[0x01, 0x02, 0x03, 0x04, 0x05, 0x06, b'{']);
+        let corpus = read(&[root.to_path_buf()], false).unwrap();
+        assert_eq!(corpus.articles.len(), 1);
+        let skipped: Vec<_> = corpus
+            .skipped
+            .iter()
+            .map(|s| s.replace(&format!("{}/", root.display()), ""))
+            .collect();
+        assert_eq!(skipped, ["b.txt.gz: binary file", "c.jsonl: binary file"]);
+    }
+
+    #[test]
+    fn sidecars_describe_text_files_in_their_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "a.txt", b"A");
+        write(root, "b.txt", b"B");
+        write(root, "sub/c.txt", b"C");
+        write(
+            root,
+            "metadata.jsonl",
+            b"{\"file\": \"a.txt\", \"outlet\": \"AP\", \"published\": \"2018-07-15\", \"url\": \"u\", \"title\": \"T\"}\n{\"file\": \"c.txt\", \"outlet\": \"wrong folder\"}\n",
+        );
+        write(
+            root,
+            "sub/metadata.csv",
+            b"file,outlet,title\nc.txt,Reuters,Headline\n",
+        );
+        let corpus = read(&[root.to_path_buf()], false).unwrap();
+        let a = &corpus.articles[0];
+        assert_eq!((a.id.as_str(), a.outlet.as_str()), ("a.txt", "AP"));
+        assert_eq!(a.published.as_deref(), Some("2018-07-15"));
+        assert_eq!(a.url.as_deref(), Some("u"));
+        assert_eq!(a.title.as_deref(), Some("T"));
+        let b = &corpus.articles[1];
+        assert_eq!((b.outlet.as_str(), b.title.as_deref()), ("b", None));
+        let c = &corpus.articles[2];
+        assert_eq!(
+            (c.id.as_str(), c.outlet.as_str(), c.title.as_deref()),
+            ("sub/c.txt", "Reuters", Some("Headline"))
+        );
+        assert_eq!(corpus.articles.len(), 3);
+
+        // A file named on its own still gets its folder's sidecar.
+        let single = read(&[root.join("a.txt")], false).unwrap();
+        assert_eq!(single.articles[0].outlet, "AP");
+        assert_eq!(single.articles[0].id, "a.txt");
+        assert_eq!(
+            single.articles[0].path,
+            root.join("a.txt").display().to_string()
+        );
+    }
+
+    #[test]
+    fn sidecar_is_read_once_per_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let a = write(root, "a.txt", b"A");
+        let b = write(root, "b.txt", b"B");
+        write(
+            root,
+            "metadata.jsonl",
+            b"{\"file\": \"b.txt\", \"outlet\": \"BB\"}\nbad\n",
+        );
+        let err = read(&[a.clone(), b.clone()], false).unwrap_err();
+        assert!(err
+            .to_string()
+            .ends_with("metadata.jsonl:2: line is not valid JSON: expected value at column 1"));
+        let corpus = read(&[a, b], true).unwrap();
+        let outlets: Vec<_> = corpus.articles.iter().map(|a| a.outlet.as_str()).collect();
+        assert_eq!(outlets, ["a", "BB"]);
+        assert_eq!(corpus.skipped.len(), 1);
+    }
+
+    #[test]
+    fn single_files_and_sniffing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let dump = write(root, "dump.out", b"\n  {\"text\": \"from json\"}\n");
+        let plain = write(root, "story", b"Just a story.\n");
+        let zipped_plain = write(root, "news.dat", &gzip(b"Compressed story."));
+        let sidecar = write(
+            root,
+            "metadata.jsonl",
+            b"{\"file\": \"story\", \"outlet\": \"X\"}\n",
+        );
+        let corpus = read(&[dump, plain, zipped_plain, sidecar.clone()], false).unwrap();
+        let texts: Vec<_> = corpus.articles.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["from json", "Just a story.\n", "Compressed story."]);
+        let outlets: Vec<_> = corpus.articles.iter().map(|a| a.outlet.as_str()).collect();
+        assert_eq!(outlets, ["dump", "X", "news"]);
+        assert_eq!(
+            corpus.articles[0].path,
+            format!("{}:2", root.join("dump.out").display())
+        );
+        assert_eq!(
+            corpus.skipped,
+            [format!(
+                "{}: metadata sidecar, not articles",
+                sidecar.display()
+            )]
+        );
+    }
+
+    #[test]
+    fn stdin_is_sniffed() {
+        let job = || Job {
+            source: Source::Stdin,
+            path: "<stdin>".into(),
+            id: "stdin".into(),
+            outlet: "stdin".into(),
+            kind: Kind::Unknown,
+            meta: Meta::default(),
+        };
+        let options = IngestOptions::default();
+        let corpus = parse(job(), b"{\"text\": \"t\"}\n", &options).unwrap();
+        let a = &corpus.articles[0];
+        assert_eq!(
+            (a.id.as_str(), a.outlet.as_str(), a.path.as_str()),
+            ("<stdin>:1", "stdin", "<stdin>:1")
+        );
+        let corpus = parse(job(), b"plain \x93text\x94", &options).unwrap();
+        let a = &corpus.articles[0];
+        assert_eq!(
+            (a.id.as_str(), a.outlet.as_str(), a.text.as_str()),
+            ("stdin", "stdin", "plain \u{201c}text\u{201d}")
+        );
+        assert_eq!(corpus.windows_1252_decoded, 1);
+    }
+
+    #[test]
+    fn compression_is_detected_by_magic_not_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let gz_named_txt = write(root, "a.txt", &gzip(b"gzip inside"));
+        let plain_named_gz = write(root, "b.jsonl.gz", b"{\"text\": \"plain inside\"}");
+        let multi = {
+            let mut data = gzip(b"{\"text\": \"m1\"}\n");
+            data.extend(gzip(b"{\"text\": \"m2\"}\n"));
+            write(root, "c.jsonl.gz", &data)
+        };
+        let corpus = read(&[gz_named_txt, plain_named_gz, multi], false).unwrap();
+        let texts: Vec<_> = corpus.articles.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["gzip inside", "plain inside", "m1", "m2"]);
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let missing = root.join("missing.jsonl");
+        let err = read(std::slice::from_ref(&missing), false).unwrap_err();
+        assert!(matches!(err, IngestError::NotFound { .. }));
+        assert_eq!(
+            err.to_string(),
+            format!("{}: no such file or directory", missing.display())
+        );
+
+        let data = gzip("{\"text\": \"a long line\"}\n".repeat(500).as_bytes());
+        let truncated = write(root, "t.jsonl.gz", &data[..data.len() - 20]);
+        let err = read(std::slice::from_ref(&truncated), false).unwrap_err();
+        assert!(matches!(err, IngestError::Decompress { .. }));
+        assert!(
+            err.to_string()
+                .starts_with(&format!("{}: cannot decompress: ", truncated.display())),
+            "{err}"
+        );
+
+        let zst = zstd(b"{\"text\": \"a\"}");
+        let truncated_zst = write(root, "t.jsonl.zst", &zst[..zst.len() - 3]);
+        let err = read(std::slice::from_ref(&truncated_zst), false).unwrap_err();
+        assert!(matches!(err, IngestError::Decompress { .. }), "{err}");
+
+        let bad_line = write(root, "bad.jsonl", b"{\"text\": \"ok\"}\n{\"text\": \n");
+        let err = read(std::slice::from_ref(&bad_line), false).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with(&format!("{}:2: line is not valid JSON", bad_line.display())),
+            "{err}"
+        );
+
+        // With keep_going, all of them are listed in order and reading goes on.
+        let good = write(root, "good.txt", b"good");
+        let corpus = read(&[missing, truncated, good, bad_line], true).unwrap();
+        let texts: Vec<_> = corpus.articles.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["good", "ok"]);
+        assert_eq!(corpus.skipped.len(), 3);
+        assert!(corpus.skipped[0].contains("missing.jsonl: no such file"));
+        assert!(corpus.skipped[1].contains("t.jsonl.gz: cannot decompress"));
+        assert!(corpus.skipped[2].contains("bad.jsonl:2: line is not valid JSON"));
+    }
+
+    #[test]
+    fn windows_1252_is_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "a.txt", b"\xa3600m");
+        write(root, "b.txt", "\u{a3}600m".as_bytes());
+        write(
+            root,
+            "c.jsonl",
+            b"{\"text\": \"\xe9\"}\n{\"text\": \"\xe9\"}\n{\"text\": \"ok\"}\n",
+        );
+        let corpus = read(&[root.to_path_buf()], false).unwrap();
+        assert_eq!(corpus.articles[0].text, corpus.articles[1].text);
+        assert_eq!(corpus.articles[2].text, "\u{e9}");
+        assert_eq!(corpus.windows_1252_decoded, 3);
+    }
+
+    #[test]
+    fn order_does_not_depend_on_thread_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for i in 0..40 {
+            let body = format!("{{\"text\": \"line {i}\"}}\n").repeat(i * 50 + 1);
+            match i % 3 {
+                0 => write(
+                    root,
+                    &format!("d{}/f{i}.jsonl.gz", i % 4),
+                    &gzip(body.as_bytes()),
+                ),
+                1 => write(root, &format!("d{}/f{i}.txt", i % 4), body.as_bytes()),
+                _ => write(root, &format!("f{i}.ndjson.zst"), &zstd(body.as_bytes())),
+            };
+        }
+        let run = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| read(&[root.to_path_buf(), root.join("d1")], false).unwrap())
+                .articles
+        };
+        let one = run(1);
+        assert!(one.len() > 100);
+        assert_eq!(one, run(4));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes: Vec<u8>, kind in 0..3u8, keep_going: bool) {
+            let kind = [Kind::Text, Kind::Jsonl, Kind::Unknown][usize::from(kind)];
+            let job = Job {
+                source: Source::Stdin,
+                path: "p".into(),
+                id: "i".into(),
+                outlet: "o".into(),
+                kind,
+                meta: Meta::default(),
+            };
+            let options = IngestOptions { keep_going, ..IngestOptions::default() };
+            if let Ok(bytes) = decompress::decompress(bytes) {
+                let _ = parse(job, &bytes, &options);
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Locality-sensitive hashing: turns signatures into candidate pairs
+//! without comparing every sentence with every other.
+//!
+//! Signatures are cut into `bands` of `rows` values; two sentences are
+//! candidates when any band is identical. Grouping is done by sorting
+//! `(band key, id)` pairs one band at a time rather than with a hash map:
+//! sorting is deterministic, cache-friendly, and keeps memory to one band's
+//! keys per thread.
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// How a signature is cut into bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Banding {
+    pub bands: usize,
+    pub rows: usize,
+}
+
+impl Banding {
+    /// The banding whose S-curve best separates pairs above `threshold`
+    /// from pairs below it: it minimizes the sum of the false-positive and
+    /// false-negative areas under the candidate-probability curve, using at
+    /// most `num_perm` signature values.
+    pub fn for_threshold(threshold: f64, num_perm: usize) -> Banding {
+        let mut best = Banding {
+            bands: 1,
+            rows: num_perm.max(1),
+        };
+        let mut best_error = f64::INFINITY;
+        for bands in 1..=num_perm {
+            for rows in 1..=num_perm / bands {
+                let b = Banding { bands, rows };
+                let error = area(|s| b.candidate_probability(s), 0.0, threshold)
+                    + area(|s| 1.0 - b.candidate_probability(s), threshold, 1.0);
+                if error < best_error {
+                    best_error = error;
+                    best = b;
+                }
+            }
+        }
+        best
+    }
+
+    /// Probability that two sets with Jaccard `s` become candidates.
+    pub fn candidate_probability(&self, s: f64) -> f64 {
+        1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+}
+
+fn area(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
+    const STEPS: usize = 200;
+    let width = (to - from) / STEPS as f64;
+    (0..STEPS)
+        .map(|i| f(from + (i as f64 + 0.5) * width) * width)
+        .sum()
+}
+
+/// Buckets larger than this emit a chain and a star instead of every pair:
+/// enough to connect them, without a quadratic blow-up on a sentence that
+/// a thousand outlets reprinted.
+const MAX_BUCKET_PAIRS: usize = 64;
+
+/// Candidate pairs `(a, b)` with `a < b` among `ids`, sorted and distinct.
+/// `signatures` is the flat layout of [`crate::minhash::MinHasher::signatures`].
+pub fn candidate_pairs(
+    signatures: &[u32],
+    num_perm: usize,
+    banding: Banding,
+    ids: &[u32],
+) -> Vec<(u32, u32)> {
+    let used = banding.bands * banding.rows;
+    assert!(
+        used <= num_perm,
+        "banding uses {used} values of a {num_perm}-value signature"
+    );
+    let mut pairs: Vec<(u32, u32)> = (0..banding.bands)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            let mut keys: Vec<(u64, u32)> = ids
+                .iter()
+                .map(|&id| {
+                    let start = id as usize * num_perm + band * banding.rows;
+                    let values = &signatures[start..start + banding.rows];
+                    (band_key(values, band), id)
+                })
+                .collect();
+            keys.sort_unstable();
+            let mut out = Vec::new();
+            for run in keys.chunk_by(|x, y| x.0 == y.0) {
+                push_bucket_pairs(run, &mut out);
+            }
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+fn band_key(values: &[u32], band: usize) -> u64 {
+    let mut bytes = Vec::with_capacity(values.len() * 4);
+    for v in values {
+        bytes.extend_from_slice(&v.to_le_bytes());
+    }
+    xxh3_64_with_seed(&bytes, band as u64)
+}
+
+fn push_bucket_pairs(run: &[(u64, u32)], out: &mut Vec<(u32, u32)>) {
+    let ordered = |a: u32, b: u32| (a.min(b), a.max(b));
+    if run.len() <= MAX_BUCKET_PAIRS {
+        for (i, &(_, a)) in run.iter().enumerate() {
+            for &(_, b) in &run[i + 1..] {
+                out.push(ordered(a, b));
+            }
+        }
+    } else {
+        let head = run[0].1;
+        for w in run.windows(2) {
+            out.push(ordered(w[0].1, w[1].1));
+            out.push(ordered(head, w[1].1));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::minhash::{jaccard, MinHasher};
+    use proptest::prelude::*;
+
+    #[test]
+    fn banding_fits_threshold() {
+        let b = Banding::for_threshold(0.5, 128);
+        assert!(b.bands * b.rows <= 128);
+        assert!(b.candidate_probability(0.8) > 0.99);
+        assert!(b.candidate_probability(0.2) < 0.05);
+        // The S-curve's midpoint sits near the threshold.
+        let mid = (1.0 / b.bands as f64).powf(1.0 / b.rows as f64);
+        assert!((mid - 0.5).abs() < 0.12, "{b:?} midpoint {mid}");
+    }
+
+    fn random_sets(seed: u64, n: usize) -> Vec<Vec<u64>> {
+        // Sets drawn from a small universe so that many pairs overlap.
+        let mut state = seed;
+        (0..n)
+            .map(|_| {
+                let mut s: Vec<u64> = (0..20)
+                    .map(|_| {
+                        state = state
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        (state >> 33) % 40
+                    })
+                    .collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+        #[test]
+        fn recall_against_brute_force(seed in 0u64..1000) {
+            let sets = random_sets(seed, 60);
+            let hasher = MinHasher::new(128, 3);
+            let sigs = hasher.signatures(sets.len(), |i| &sets[i]);
+            let banding = Banding::for_threshold(0.5, 128);
+            let ids: Vec<u32> = (0..sets.len() as u32).collect();
+            let found = candidate_pairs(&sigs, 128, banding, &ids);
+            let mut truth = 0;
+            let mut hit = 0;
+            for a in 0..sets.len() {
+                for b in a + 1..sets.len() {
+                    if jaccard(&sets[a], &sets[b]) >= 0.7 {
+                        truth += 1;
+                        if found.binary_search(&(a as u32, b as u32)).is_ok() {
+                            hit += 1;
+                        }
+                    }
+                }
+            }
+            prop_assert!(truth == 0 || hit as f64 / truth as f64 >= 0.95, "recall {hit}/{truth}");
+            prop_assert!(found.windows(2).all(|w| w[0] < w[1]));
+        }
+    }
+
+    #[test]
+    fn huge_buckets_stay_connected_but_linear() {
+        let n = 500u32;
+        let sigs = vec![7u32; n as usize * 4];
+        let ids: Vec<u32> = (0..n).collect();
+        let pairs = candidate_pairs(&sigs, 4, Banding { bands: 1, rows: 4 }, &ids);
+        assert!(pairs.len() < 2 * n as usize);
+        let mut uf = crate::union_find::UnionFind::new(n as usize);
+        for (a, b) in pairs {
+            uf.union(a, b);
+        }
+        assert_eq!(uf.set_size(0), n);
+    }
+}

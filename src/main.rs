@@ -1,0 +1,274 @@
+//! The `wiretrace` binary: flags in, library calls, reports out.
+//!
+//! stdout carries data (the summary, or JSON Lines with `--json -`);
+//! stderr carries progress, warnings and errors. Exit status: 0 success,
+//! 2 error. A closed pipe (`wiretrace scan ... | head`) ends quietly.
+
+mod cli;
+mod progress;
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+
+use cli::{CalibrateArgs, Cli, Command, CompareArgs, PairInput, ScanArgs};
+use wiretrace::ingest::{self, FieldNames, IngestOptions};
+use wiretrace::pairs::{self, Agreement, PairLine};
+use wiretrace::report::json::InputSummary;
+use wiretrace::report::{json, terminal};
+use wiretrace::scan::{self, ScanConfig};
+use wiretrace::shingle::Profile;
+use wiretrace::similarity::{PairFeatures, Thresholds, Verifier};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("wiretrace: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Compare(args) => run_compare(args),
+        Command::Calibrate(args) => run_calibrate(args),
+    }
+}
+
+fn run_scan(args: ScanArgs) -> Result<()> {
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build_global()
+            .context("setting up worker threads")?;
+    }
+    let options = IngestOptions {
+        fields: FieldNames {
+            id: args.fields.id_field,
+            text: args.fields.text_field,
+            outlet: args.fields.outlet_field,
+            published: args.fields.published_field,
+            url: args.fields.url_field,
+            title: args.fields.title_field,
+        },
+        keep_going: args.keep_going,
+    };
+    let show_progress = !args.quiet && io::stderr().is_terminal();
+    let corpus = ingest::read_inputs(&args.inputs, &options)?;
+    for skipped in &corpus.skipped {
+        eprintln!(
+            "wiretrace: warning: skipped {}",
+            terminal::sanitize(skipped)
+        );
+    }
+    let m = &args.matching;
+    let config = ScanConfig {
+        shingle_size: m.shingle_size.max(1),
+        num_perm: m.num_perm.max(1),
+        verbatim_threshold: m.threshold,
+        rewrite_threshold: m.rewrite_threshold,
+        bands: m.bands,
+        rewrites: !m.no_rewrites,
+        min_words: m.min_words,
+        ..ScanConfig::default()
+    };
+    let progress = progress::Bars::new(show_progress);
+    let result = scan::scan(&corpus.articles, &config, &progress);
+    let input = InputSummary {
+        windows_1252_decoded: corpus.windows_1252_decoded,
+        skipped: corpus.skipped,
+    };
+
+    let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));
+    match &args.json {
+        Some(path) if json_to_stdout => {
+            let stdout = io::stdout();
+            json::write(&mut BufWriter::new(stdout.lock()), &result, &config, &input)?;
+            let _ = path;
+        }
+        Some(path) => write_atomically(path, |w| json::write(w, &result, &config, &input))?,
+        None => {}
+    }
+    let options = terminal::SummaryOptions {
+        top_families: args.top,
+        ..Default::default()
+    };
+    if json_to_stdout {
+        terminal::write(&mut io::stderr().lock(), &result, &input, options)?;
+    } else {
+        terminal::write(
+            &mut BufWriter::new(io::stdout().lock()),
+            &result,
+            &input,
+            options,
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes to a temporary file beside `path` and renames it into place, so
+/// an interrupted run never leaves a half-written file or truncates the
+/// previous one.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file name", path.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.wiretrace-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| -> Result<()> {
+        let file = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let mut out = BufWriter::new(file);
+        write(&mut out).with_context(|| format!("writing {}", tmp.display()))?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        fs::rename(&tmp, path)
+            .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn read_pairs(pairs: &PairInput, sentences: &[String]) -> Result<Vec<PairLine>> {
+    match &pairs.tsv {
+        Some(path) => {
+            if !sentences.is_empty() {
+                bail!("give either two sentences or --tsv, not both");
+            }
+            Ok(pairs::read_tsv(
+                path,
+                pairs.columns,
+                pairs.gold,
+                pairs.header,
+            )?)
+        }
+        None => match sentences {
+            [a, b] => Ok(vec![PairLine {
+                line: 1,
+                a: a.clone(),
+                b: b.clone(),
+                gold: None,
+            }]),
+            _ => bail!("compare needs two sentences, or --tsv FILE"),
+        },
+    }
+}
+
+fn run_compare(args: CompareArgs) -> Result<()> {
+    let pairs = read_pairs(&args.pairs, &args.sentences)?;
+    let verifier = Verifier::default();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.pairs.header {
+        writeln!(out, "label\tscore\tshingle_jaccard\tcontent_jaccard")?;
+    }
+    let mut judged = Vec::with_capacity(pairs.len());
+    for p in &pairs {
+        let v = verifier.judge(
+            &Profile::new(&p.a, args.shingle_size),
+            &Profile::new(&p.b, args.shingle_size),
+        );
+        let label = v.reuse.map_or("none", |r| r.as_str());
+        writeln!(
+            out,
+            "{label}\t{:.4}\t{:.4}\t{:.4}",
+            v.score, v.features.shingle_jaccard, v.features.content_jaccard
+        )?;
+        if let Some(gold) = p.gold {
+            judged.push((v.reuse.is_some(), gold));
+        }
+    }
+    out.flush()?;
+    if args.pairs.gold.is_some() {
+        let a = Agreement::of(judged);
+        eprintln!(
+            "pairs {}  accuracy {:.1}%  precision {:.1}%  recall {:.1}%  F1 {:.1}",
+            a.pairs,
+            a.accuracy * 100.0,
+            a.precision * 100.0,
+            a.recall * 100.0,
+            a.f1 * 100.0
+        );
+    }
+    Ok(())
+}
+
+fn run_calibrate(args: CalibrateArgs) -> Result<()> {
+    if args.pairs.gold.is_none() {
+        bail!("calibrate needs --gold COL: the column with the human label");
+    }
+    let pairs = read_pairs(&args.pairs, &[])?;
+    let samples: Vec<(PairFeatures, bool)> = pairs
+        .iter()
+        .map(|p| {
+            let f = PairFeatures::of(
+                &Profile::new(&p.a, args.shingle_size),
+                &Profile::new(&p.b, args.shingle_size),
+            );
+            (f, p.gold.unwrap_or(false))
+        })
+        .collect();
+    let agreement = |verifier: &Verifier, subset: &[(PairFeatures, bool)]| {
+        Agreement::of(
+            subset
+                .iter()
+                .map(|(f, gold)| (verifier.judge_features(*f).reuse.is_some(), *gold)),
+        )
+    };
+    let thresholds = Thresholds::default();
+    let fitted = Verifier::calibrate(&samples, thresholds);
+    // 10-fold cross-validation: the honest figure for pairs the model has
+    // not seen.
+    const FOLDS: usize = 10;
+    let folds: Vec<Agreement> = (0..FOLDS)
+        .map(|fold| {
+            let (held_out, train): (Vec<_>, Vec<_>) = samples
+                .iter()
+                .enumerate()
+                .partition(|(i, _)| i % FOLDS == fold);
+            let strip = |v: Vec<(usize, &(PairFeatures, bool))>| {
+                v.into_iter().map(|(_, s)| *s).collect::<Vec<_>>()
+            };
+            agreement(
+                &Verifier::calibrate(&strip(train), thresholds),
+                &strip(held_out),
+            )
+        })
+        .collect();
+    let mean = |f: fn(&Agreement) -> f64| folds.iter().map(f).sum::<f64>() / FOLDS as f64;
+    let report = serde_json::json!({
+        "model": fitted.model,
+        "fit_on_all_pairs": agreement(&fitted, &samples),
+        "cross_validated_10_fold": { "accuracy": mean(|a| a.accuracy), "f1": mean(|a| a.f1) },
+        "builtin_model_on_these_pairs": agreement(&Verifier::default(), &samples),
+    });
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! The matching form of a sentence: what two outlets' copies have in common
+//! once typography is set aside. Never shown to users; display always uses
+//! the original bytes.
+//!
+//! Numbers are kept: two sentences that differ only in a figure must still
+//! match (the shingler masks digits), and the fact-drift check later needs
+//! the figures themselves.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC, lower case, typographic quotes and dashes mapped to ASCII,
+/// whitespace collapsed to single spaces and trimmed.
+///
+/// Idempotent: `normalize(&normalize(s)) == normalize(s)`.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    let mut push = |c: char, out: &mut String| {
+        if c.is_whitespace() || is_invisible(c) {
+            if !c.is_whitespace() {
+                return;
+            }
+            pending_space = !out.is_empty();
+            return;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        match map_punctuation(c) {
+            Some(mapped) => out.push(mapped),
+            None => out.extend(c.to_lowercase()),
+        }
+    };
+    if text.is_ascii() {
+        for c in text.chars() {
+            push(c, &mut out);
+        }
+    } else {
+        // Lower-casing can produce characters that NFKC composes
+        // differently, so compose once more after the first pass.
+        let mut first = String::with_capacity(text.len());
+        for c in text.nfkc() {
+            push(c, &mut first);
+        }
+        for c in first.nfkc() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Zero-width and format characters that crawlers leave inside words.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// What NFKC leaves alone but outlets use interchangeably.
+fn map_punctuation(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        _ => return None,
+    })
+}
+
+/// Words of a normalized sentence: runs of letters and digits, keeping
+/// in-word apostrophes (`korea's`) and digit group separators (`4,123.45`)
+/// so a figure stays one token.
+pub fn words(normalized: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in normalized.char_indices() {
+        let inside = c.is_alphanumeric()
+            || (start.is_some() && matches!(c, '\'' | ',' | '.') && joins_word(normalized, i, c));
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(&normalized[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(&normalized[s..]);
+    }
+    out
+}
+
+/// An apostrophe joins letters; a comma or point joins digits.
+fn joins_word(text: &str, at: usize, c: char) -> bool {
+    let prev = text[..at].chars().next_back();
+    let next = text[at + c.len_utf8()..].chars().next();
+    match (prev, next) {
+        (Some(p), Some(n)) if c == '\'' => p.is_alphanumeric() && n.is_alphabetic(),
+        (Some(p), Some(n)) => p.is_ascii_digit() && n.is_ascii_digit(),
+        _ => false,
+    }
+}
+
+/// A word that is a figure: starts with a digit.
+pub fn is_number(word: &str) -> bool {
+    word.as_bytes().first().is_some_and(u8::is_ascii_digit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_typography_and_case() {
+        assert_eq!(
+            normalize("  North Korea\u{2019}s \u{201C}elite\u{201D} troops \u{2014} 600  "),
+            "north korea's \"elite\" troops - 600"
+        );
+        assert_eq!(normalize("\u{FB01}nal\u{00A0}\u{FF11}\u{FF12}"), "final 12");
+        assert_eq!(normalize("zero\u{200B}width"), "zerowidth");
+    }
+
+    #[test]
+    fn is_idempotent_on_tricky_text() {
+        for s in [
+            "İstanbul ǅemal",
+            "Σίσυφος ΣΑΣ",
+            "e\u{301}cole",
+            "ﬃ½",
+            "a\u{200D}\u{200D} b",
+        ] {
+            let once = normalize(s);
+            assert_eq!(normalize(&once), once, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_stay_whole_words() {
+        let n = normalize("The S&P rose 1.5% to 4,123.45; Korea's 600, not 1,000.");
+        assert_eq!(
+            words(&n),
+            ["the", "s", "p", "rose", "1.5", "to", "4,123.45", "korea's", "600", "not", "1,000"]
+        );
+        assert!(is_number("4,123.45") && !is_number("korea's"));
+    }
+}

@@ -1,0 +1,46 @@
+//! Renderers of a [`ScanResult`]: JSON Lines for machines, a summary for
+//! people. Both read the same result; neither computes anything the other
+//! could disagree with.
+
+pub mod json;
+pub mod terminal;
+
+use std::collections::BTreeMap;
+
+use crate::scan::{Label, ScanResult};
+
+/// Sentences per label for one document (all labels present, zero or not).
+pub fn label_counts(result: &ScanResult, doc: usize) -> BTreeMap<Label, usize> {
+    let mut counts: BTreeMap<Label, usize> = Label::ALL.iter().map(|l| (*l, 0)).collect();
+    for s in &result.sentences[range(&result.documents[doc].sentences)] {
+        *counts.entry(s.label).or_default() += 1;
+    }
+    counts
+}
+
+/// Sentences per label over the whole corpus.
+pub fn total_label_counts(result: &ScanResult) -> BTreeMap<Label, usize> {
+    let mut counts: BTreeMap<Label, usize> = Label::ALL.iter().map(|l| (*l, 0)).collect();
+    for s in &result.sentences {
+        *counts.entry(s.label).or_default() += 1;
+    }
+    counts
+}
+
+/// Number of distinct outlets.
+pub fn outlet_count(result: &ScanResult) -> usize {
+    let mut outlets: Vec<&str> = result.documents.iter().map(|d| d.outlet.as_str()).collect();
+    outlets.sort_unstable();
+    outlets.dedup();
+    outlets.len()
+}
+
+fn range(r: &std::ops::Range<u32>) -> std::ops::Range<usize> {
+    r.start as usize..r.end as usize
+}
+
+/// Similarities are rounded so that output does not depend on the last
+/// bits of floating point arithmetic.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}

@@ -1,0 +1,481 @@
+//! The whole pipeline over a corpus: from articles to labelled sentences
+//! and families.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::article::Article;
+use crate::boilerplate::{self, Boilerplate, RepeatCounter};
+use crate::clean;
+use crate::cluster::{self, Edge, Family};
+use crate::dateline::Dateline;
+use crate::lsh::{self, Banding};
+use crate::minhash::MinHasher;
+use crate::normalize::normalize;
+use crate::segment;
+use crate::shingle::Profile;
+use crate::similarity::{Reuse, Verifier};
+
+/// Everything a scan can be tuned with. The defaults are the calibrated
+/// ones documented in the README.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanConfig {
+    /// Words per shingle in the verbatim tier.
+    pub shingle_size: usize,
+    /// MinHash permutations per tier.
+    pub num_perm: usize,
+    /// Shingle Jaccard the verbatim tier's LSH aims at.
+    pub verbatim_threshold: f64,
+    /// Content-word Jaccard the rewrite tier's LSH aims at.
+    pub rewrite_threshold: f64,
+    /// Fixed bands per tier (rows follow from `num_perm`); `None` derives
+    /// bands and rows from the thresholds.
+    pub bands: Option<usize>,
+    /// Find rewrites too, not only copies.
+    pub rewrites: bool,
+    /// Sentences with fewer words never join a family.
+    pub min_words: usize,
+    /// A short line in this many documents of one outlet is boilerplate.
+    pub boilerplate_min_documents: u32,
+    pub seed: u64,
+    #[serde(skip)]
+    pub verifier: Verifier,
+}
+
+impl Default for ScanConfig {
+    fn default() -> ScanConfig {
+        ScanConfig {
+            shingle_size: 3,
+            num_perm: 128,
+            verbatim_threshold: 0.5,
+            rewrite_threshold: 0.3,
+            bands: None,
+            rewrites: true,
+            min_words: 5,
+            boilerplate_min_documents: 3,
+            seed: 0x7769_7265_7472_6163,
+            verifier: Verifier::default(),
+        }
+    }
+}
+
+impl ScanConfig {
+    fn banding(&self, threshold: f64) -> Banding {
+        match self.bands {
+            Some(bands) => {
+                let bands = bands.clamp(1, self.num_perm.max(1));
+                Banding {
+                    bands,
+                    rows: (self.num_perm / bands).max(1),
+                }
+            }
+            None => Banding::for_threshold(threshold, self.num_perm),
+        }
+    }
+}
+
+/// What a sentence is, in the report's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    Verbatim,
+    Edited,
+    Rewritten,
+    Original,
+    Boilerplate,
+}
+
+impl Label {
+    pub const ALL: [Label; 5] = [
+        Label::Verbatim,
+        Label::Edited,
+        Label::Rewritten,
+        Label::Original,
+        Label::Boilerplate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Verbatim => "verbatim",
+            Label::Edited => "edited",
+            Label::Rewritten => "rewritten",
+            Label::Original => "original",
+            Label::Boilerplate => "boilerplate",
+        }
+    }
+
+    /// Shared with another outlet in some form.
+    pub fn is_reuse(self) -> bool {
+        matches!(self, Label::Verbatim | Label::Edited | Label::Rewritten)
+    }
+}
+
+impl From<Reuse> for Label {
+    fn from(r: Reuse) -> Label {
+        match r {
+            Reuse::Verbatim => Label::Verbatim,
+            Reuse::Edited => Label::Edited,
+            Reuse::Rewritten => Label::Rewritten,
+        }
+    }
+}
+
+/// The closest sentence in another outlet.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Match {
+    /// Sentence id of the match.
+    pub sentence: u32,
+    pub similarity: f64,
+    pub reuse: Reuse,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sentence {
+    pub doc: u32,
+    /// Position within its document.
+    pub index: u32,
+    /// Byte span in the document's text.
+    pub span: Range<usize>,
+    /// Display text: the span with whitespace collapsed.
+    pub text: String,
+    pub label: Label,
+    pub boilerplate: Option<Boilerplate>,
+    /// Index of an earlier identical sentence in the same document.
+    pub repeat_of: Option<u32>,
+    pub family: Option<u32>,
+    pub best: Option<Match>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    pub id: String,
+    pub outlet: String,
+    pub published: Option<String>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub path: String,
+    pub dateline: Option<Dateline>,
+    pub hard_wrapped: bool,
+    /// Sentence ids of this document.
+    pub sentences: Range<u32>,
+}
+
+/// Counts worth a line in the summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Stats {
+    pub candidate_pairs: usize,
+    pub verified_pairs: usize,
+    pub verbatim_banding: (usize, usize),
+    pub rewrite_banding: (usize, usize),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ScanResult {
+    pub documents: Vec<Document>,
+    pub sentences: Vec<Sentence>,
+    pub families: Vec<Family>,
+    pub stats: Stats,
+}
+
+/// Reports progress of long stages; the library draws nothing itself.
+pub trait Progress: Sync {
+    fn stage(&self, _name: &'static str, _total: u64) {}
+    fn advance(&self, _n: u64) {}
+    fn finish_stage(&self) {}
+}
+
+/// Progress that goes nowhere.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// One sentence before matching.
+struct Draft {
+    span: Range<usize>,
+    text: String,
+    boilerplate: Option<Boilerplate>,
+    /// Key of its paragraph when short enough to be page furniture.
+    line_key: Option<u64>,
+}
+
+struct DraftDocument {
+    sentences: Vec<Draft>,
+    dateline: Option<Dateline>,
+    hard_wrapped: bool,
+}
+
+fn draft(article: &Article) -> DraftDocument {
+    let layout = clean::layout(&article.text);
+    let mut sentences = Vec::new();
+    let mut dateline = None;
+    for paragraph in &layout.paragraphs {
+        let text = &layout.text[paragraph.clone()];
+        let line_key = boilerplate::line_key(text);
+        if let Some(kind) = boilerplate::classify_line(text) {
+            sentences.push(Draft {
+                span: paragraph.clone(),
+                text: display(text),
+                boilerplate: Some(kind),
+                line_key,
+            });
+            continue;
+        }
+        let (spans, found) = segment::sentences(&layout.text, paragraph.clone());
+        if dateline.is_none() {
+            dateline = found;
+        }
+        for span in spans {
+            let text = display(&layout.text[span.clone()]);
+            sentences.push(Draft {
+                span,
+                text,
+                boilerplate: None,
+                line_key,
+            });
+        }
+    }
+    DraftDocument {
+        sentences,
+        dateline,
+        hard_wrapped: layout.hard_wrapped,
+    }
+}
+
+fn display(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Runs the pipeline over `articles`.
+pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) -> ScanResult {
+    progress.stage("segment", articles.len() as u64);
+    let drafts: Vec<DraftDocument> = articles
+        .par_iter()
+        .map(|a| {
+            let d = draft(a);
+            progress.advance(1);
+            d
+        })
+        .collect();
+    progress.finish_stage();
+
+    // Short lines that recur across one outlet's articles are furniture.
+    let mut counter = RepeatCounter::default();
+    for (article, d) in articles.iter().zip(&drafts) {
+        counter.add_document(
+            &article.outlet,
+            d.sentences.iter().filter_map(|s| s.line_key),
+        );
+    }
+    let repeated = counter.repeated(config.boilerplate_min_documents);
+
+    let mut documents = Vec::with_capacity(articles.len());
+    let mut sentences = Vec::new();
+    for (doc, (article, d)) in articles.iter().zip(drafts).enumerate() {
+        let first = sentences.len() as u32;
+        for (index, s) in d.sentences.into_iter().enumerate() {
+            let boilerplate = s.boilerplate.or_else(|| {
+                s.line_key
+                    .filter(|k| repeated.contains(&(article.outlet.clone(), *k)))
+                    .map(|_| Boilerplate::Repeated)
+            });
+            sentences.push(Sentence {
+                doc: doc as u32,
+                index: index as u32,
+                span: s.span,
+                text: s.text,
+                label: if boilerplate.is_some() {
+                    Label::Boilerplate
+                } else {
+                    Label::Original
+                },
+                boilerplate,
+                repeat_of: None,
+                family: None,
+                best: None,
+            });
+        }
+        documents.push(Document {
+            id: article.id.clone(),
+            outlet: article.outlet.clone(),
+            published: article.published.clone(),
+            title: article.title.clone(),
+            url: article.url.clone(),
+            path: article.path.clone(),
+            dateline: d.dateline,
+            hard_wrapped: d.hard_wrapped,
+            sentences: first..sentences.len() as u32,
+        });
+    }
+
+    progress.stage("fingerprint", sentences.len() as u64);
+    let profiles: Vec<Profile> = sentences
+        .par_iter()
+        .map(|s| {
+            progress.advance(1);
+            Profile::new(&s.text, config.shingle_size)
+        })
+        .collect();
+    progress.finish_stage();
+
+    mark_repeats(&documents, &mut sentences);
+    let eligible: Vec<u32> = (0..sentences.len() as u32)
+        .filter(|&i| {
+            let s = &sentences[i as usize];
+            s.boilerplate.is_none()
+                && s.repeat_of.is_none()
+                && !profiles[i as usize].is_too_short(config.min_words)
+        })
+        .collect();
+
+    let mut stats = Stats::default();
+    let mut candidates = tier_candidates(
+        &profiles,
+        &eligible,
+        config,
+        config.verbatim_threshold,
+        |p| &p.shingles,
+        &mut stats.verbatim_banding,
+    );
+    if config.rewrites {
+        let with_content: Vec<u32> = eligible
+            .iter()
+            .copied()
+            .filter(|&i| profiles[i as usize].content.len() >= 3)
+            .collect();
+        candidates.extend(tier_candidates(
+            &profiles,
+            &with_content,
+            config,
+            config.rewrite_threshold,
+            |p| &p.content,
+            &mut stats.rewrite_banding,
+        ));
+        candidates.par_sort_unstable();
+        candidates.dedup();
+    }
+    let outlet_of = |i: u32| &documents[sentences[i as usize].doc as usize].outlet;
+    candidates.retain(|&(a, b)| outlet_of(a) != outlet_of(b));
+    stats.candidate_pairs = candidates.len();
+
+    progress.stage("verify", candidates.len() as u64);
+    let verifier = &config.verifier;
+    let edges: Vec<Edge> = candidates
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            progress.advance(1);
+            let verdict = verifier.judge(&profiles[a as usize], &profiles[b as usize]);
+            let reuse = verdict
+                .reuse
+                .filter(|r| config.rewrites || *r != Reuse::Rewritten)?;
+            Some(Edge {
+                a,
+                b,
+                reuse,
+                similarity: Verifier::similarity(&verdict),
+            })
+        })
+        .collect();
+    progress.finish_stage();
+    stats.verified_pairs = edges.len();
+
+    let clustering = cluster::cluster(sentences.len(), edges, |a, b| {
+        verifier
+            .judge(&profiles[a as usize], &profiles[b as usize])
+            .reuse
+            .is_some()
+    });
+    for e in &clustering.kept {
+        for (me, other) in [(e.a, e.b), (e.b, e.a)] {
+            let candidate = Match {
+                sentence: other,
+                similarity: e.similarity,
+                reuse: e.reuse,
+            };
+            let s = &mut sentences[me as usize];
+            let better = match &s.best {
+                None => true,
+                Some(m) => {
+                    (candidate.reuse, -candidate.similarity, candidate.sentence)
+                        < (m.reuse, -m.similarity, m.sentence)
+                }
+            };
+            if better {
+                s.best = Some(candidate);
+            }
+        }
+    }
+    for (i, s) in sentences.iter_mut().enumerate() {
+        s.family = clustering.family_of[i];
+        if let Some(m) = &s.best {
+            s.label = m.reuse.into();
+        }
+    }
+    // A repeat within a document says what its first occurrence says.
+    for i in 0..sentences.len() {
+        if let Some(first) = sentences[i].repeat_of {
+            let first = &sentences
+                [documents[sentences[i].doc as usize].sentences.start as usize + first as usize];
+            let (label, family, best) = (first.label, first.family, first.best);
+            let s = &mut sentences[i];
+            if s.boilerplate.is_none() {
+                s.label = label;
+            }
+            s.family = family;
+            s.best = best;
+        }
+    }
+    ScanResult {
+        documents,
+        sentences,
+        families: clustering.families,
+        stats,
+    }
+}
+
+/// Marks sentences that repeat an earlier one of the same document word for
+/// word (page layouts repeat headlines and pull quotes).
+fn mark_repeats(documents: &[Document], sentences: &mut [Sentence]) {
+    for d in documents {
+        let mut first: HashMap<u64, u32> = HashMap::new();
+        for id in d.sentences.clone() {
+            let s = &mut sentences[id as usize];
+            let normalized = normalize(&s.text);
+            if normalized.is_empty() {
+                continue;
+            }
+            let key = xxh3_64(normalized.as_bytes());
+            match first.get(&key) {
+                Some(&earlier) => s.repeat_of = Some(earlier),
+                None => {
+                    first.insert(key, s.index);
+                }
+            }
+        }
+    }
+}
+
+fn tier_candidates(
+    profiles: &[Profile],
+    ids: &[u32],
+    config: &ScanConfig,
+    threshold: f64,
+    set: impl Fn(&Profile) -> &[u64] + Sync,
+    banding_out: &mut (usize, usize),
+) -> Vec<(u32, u32)> {
+    let banding = config.banding(threshold);
+    *banding_out = (banding.bands, banding.rows);
+    let hasher = MinHasher::new(
+        config.num_perm,
+        config.seed ^ xxh3_64(&threshold.to_le_bytes()),
+    );
+    // Signatures are laid out by position in `ids`, then mapped back.
+    let signatures = hasher.signatures(ids.len(), |i| set(&profiles[ids[i] as usize]));
+    let local: Vec<u32> = (0..ids.len() as u32).collect();
+    lsh::candidate_pairs(&signatures, config.num_perm, banding, &local)
+        .into_iter()
+        .map(|(a, b)| (ids[a as usize], ids[b as usize]))
+        .collect()
+}

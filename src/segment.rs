@@ -1,0 +1,156 @@
+//! Sentences with byte offsets into the article.
+//!
+//! sentencex does the hard part (abbreviations like "U.S.", "Mr.", "p.m.",
+//! figures like 4,123.45, glued sentences like "$10.9bn.For"). Two news
+//! habits are handled here on top of it: a dateline is cut off the first
+//! sentence, and a quotation of several sentences is split again, because
+//! outlets often keep one sentence of a wire quote and a two-sentence
+//! segment would then match its copy only half.
+
+use std::ops::Range;
+
+use sentencex::languages::{English, Language};
+
+use crate::dateline::{self, Dateline};
+
+/// Sentence spans of one paragraph, absolute in `text`, plus the dateline
+/// if the paragraph opens with one.
+pub fn sentences(text: &str, paragraph: Range<usize>) -> (Vec<Range<usize>>, Option<Dateline>) {
+    let mut start = paragraph.start;
+    let dateline = dateline::parse(&text[paragraph.clone()]).map(|mut d| {
+        d.span = d.span.start + start..d.span.end + start;
+        start = d.span.end;
+        d
+    });
+    let body = &text[start..paragraph.end];
+    let mut out = Vec::new();
+    let english = English {};
+    for boundary in english.get_sentence_boundaries(body) {
+        let (s, e) = (boundary.start_byte + start, boundary.end_byte + start);
+        split_quotation(text, trim(text, s..e), &mut out);
+    }
+    (out, dateline)
+}
+
+fn trim(text: &str, span: Range<usize>) -> Range<usize> {
+    let s = &text[span.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    span.start + lead..span.end - trail
+}
+
+/// Splits a sentence inside an open quotation at a terminator followed by
+/// a capitalised word, unless the terminator ends an abbreviation.
+fn split_quotation(text: &str, span: Range<usize>, out: &mut Vec<Range<usize>>) {
+    if span.is_empty() {
+        return;
+    }
+    let s = &text[span.clone()];
+    let mut start = 0;
+    let mut in_quote = false;
+    let bytes = s.as_bytes();
+    for (i, c) in s.char_indices() {
+        match c {
+            '"' => in_quote = !in_quote,
+            '\u{201C}' => in_quote = true,
+            '\u{201D}' => in_quote = false,
+            '.' | '!' | '?' if in_quote => {
+                let next = i + 1;
+                let gap = s[next..].len() - s[next..].trim_start().len();
+                let after = &s[next + gap..];
+                let capital = after.chars().next().is_some_and(char::is_uppercase);
+                let head = &s[start..i];
+                let abbreviation = c == '.' && English {}.is_abbreviation(head, after, ".");
+                let initial = c == '.'
+                    && i >= 1
+                    && bytes[i - 1].is_ascii_uppercase()
+                    && (i == 1 || !bytes[i - 2].is_ascii_alphanumeric());
+                if gap > 0
+                    && capital
+                    && !abbreviation
+                    && !initial
+                    && head.split_whitespace().count() >= 2
+                {
+                    out.push(span.start + start..span.start + next);
+                    start = next + gap;
+                }
+            }
+            _ => {}
+        }
+    }
+    out.push(span.start + start..span.end);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text, 0..text.len())
+            .0
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn news_gold_cases() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "U.S. President Donald Trump's envoy, Keith Kellogg, said on Friday. Mr. Smith arrived at 3 p.m. He left.",
+                &["U.S. President Donald Trump's envoy, Keith Kellogg, said on Friday.", "Mr. Smith arrived at 3 p.m.", "He left."],
+            ),
+            (
+                "The S&P 500 rose 1.5% to 4,123.45 on Monday. Shares of Apple Inc. fell 2 pct. Analysts were surprised.",
+                &["The S&P 500 rose 1.5% to 4,123.45 on Monday.", "Shares of Apple Inc. fell 2 pct.", "Analysts were surprised."],
+            ),
+            (
+                "Gen. Mark Milley, the U.S. Army's top officer, spoke on Jan. 5 in Washington.",
+                &["Gen. Mark Milley, the U.S. Army's top officer, spoke on Jan. 5 in Washington."],
+            ),
+            (
+                "Sales rose 2% to $11.1bn from $10.9bn.For the full-year, profit rose.",
+                &["Sales rose 2% to $11.1bn from $10.9bn.", "For the full-year, profit rose."],
+            ),
+            (
+                "\"Our assets were illegally seized. We want them back or damages paid.\" The firm said so.",
+                &["\"Our assets were illegally seized.", "We want them back or damages paid.\"", "The firm said so."],
+            ),
+            (
+                "\u{201C}We met Mr. Kim. He agreed,\u{201D} Lee said.",
+                &["\u{201C}We met Mr. Kim.", "He agreed,\u{201D} Lee said."],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(split(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn dateline_is_cut_off_and_kept() {
+        let text =
+            "WASHINGTON (Reuters) - The U.N. Security Council met on Tuesday. Gen. Milley spoke.";
+        let (spans, dateline) = sentences(text, 0..text.len());
+        assert_eq!(dateline.unwrap().agency.as_deref(), Some("Reuters"));
+        assert_eq!(
+            &text[spans[0].clone()],
+            "The U.N. Security Council met on Tuesday."
+        );
+        assert_eq!(spans.len(), 2);
+    }
+
+    #[test]
+    fn spans_are_relative_to_the_whole_text() {
+        let text = "Intro.\n\nSecond paragraph here. And more.";
+        let (spans, _) = sentences(text, 8..text.len());
+        assert_eq!(spans, [8..30, 31..40]);
+    }
+
+    #[test]
+    fn headline_without_punctuation_is_one_sentence() {
+        assert_eq!(
+            split("Six hundred North Korean troops killed"),
+            ["Six hundred North Korean troops killed"]
+        );
+    }
+}

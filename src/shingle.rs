@@ -1,0 +1,194 @@
+//! Sentence profiles: the hashed features both matching tiers and the
+//! verifier work from.
+//!
+//! Two tiers find two strengths of reuse. The verbatim tier shingles every
+//! word in order, so syndicated copies collide; the rewrite tier keeps only
+//! stemmed content words as a set, so a rewrite that keeps the facts and
+//! the vocabulary but not the wording still collides. Figures are masked in
+//! both: a copy that changed 600 to 1,000 is still a copy (fact drift is
+//! reported later, from the original text).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+use crate::normalize::{is_number, normalize, words};
+
+/// The token every figure is replaced with before hashing.
+const NUMBER_TOKEN: &str = "#";
+
+/// Seeds keep the two tiers' hash spaces apart.
+const WORD_SEED: u64 = 0x5752_4954_4531;
+const CONTENT_SEED: u64 = 0x5752_4954_4532;
+const NAME_SEED: u64 = 0x5752_4954_4533;
+
+/// What matching needs to know about one sentence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile {
+    /// Hash of each word in order, figures masked.
+    pub words: Vec<u64>,
+    /// Sorted, distinct hashes of word `k`-shingles (verbatim tier).
+    pub shingles: Vec<u64>,
+    /// Sorted, distinct hashes of stemmed content words (rewrite tier).
+    pub content: Vec<u64>,
+    /// The figures, in order, as normalized text (for drift and scoring).
+    pub numbers: Vec<String>,
+    /// Sorted, distinct hashes of capitalised words after the first: a
+    /// cheap stand-in for the names a claim is about.
+    pub names: Vec<u64>,
+}
+
+impl Profile {
+    /// Profile of a sentence's display text with `k`-word shingles.
+    pub fn new(text: &str, k: usize) -> Profile {
+        let normalized = normalize(text);
+        let tokens = words(&normalized);
+        let mut numbers = Vec::new();
+        let masked: Vec<&str> = tokens
+            .iter()
+            .map(|w| {
+                if is_number(w) {
+                    numbers.push(w.replace(',', ""));
+                    NUMBER_TOKEN
+                } else {
+                    w
+                }
+            })
+            .collect();
+        let words = masked
+            .iter()
+            .map(|w| xxh3_64_with_seed(w.as_bytes(), WORD_SEED))
+            .collect();
+        Profile {
+            words,
+            shingles: word_shingles(&masked, k),
+            content: content_words(&masked),
+            numbers,
+            names: names(text),
+        }
+    }
+
+    /// Sentences with too little text to fingerprint reliably.
+    pub fn is_too_short(&self, min_words: usize) -> bool {
+        self.words.len() < min_words
+    }
+}
+
+/// Hashes of every run of `k` consecutive words; a sentence shorter than
+/// `k` words is one shingle, so it can still match an identical sentence.
+pub fn word_shingles(words: &[&str], k: usize) -> Vec<u64> {
+    let k = k.max(1);
+    let mut out: Vec<u64> = if words.len() <= k {
+        if words.is_empty() {
+            Vec::new()
+        } else {
+            vec![xxh3_64(words.join(" ").as_bytes())]
+        }
+    } else {
+        let mut buf = String::new();
+        words
+            .windows(k)
+            .map(|window| {
+                buf.clear();
+                for (i, w) in window.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(' ');
+                    }
+                    buf.push_str(w);
+                }
+                xxh3_64(buf.as_bytes())
+            })
+            .collect()
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Capitalised words that do not open the sentence, lower-cased.
+fn names(text: &str) -> Vec<u64> {
+    let mut out: Vec<u64> = text
+        .split_whitespace()
+        .skip(1)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .map(|w| xxh3_64_with_seed(w.to_lowercase().as_bytes(), NAME_SEED))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Stemmed words that are neither stop words nor figures.
+fn content_words(words: &[&str]) -> Vec<u64> {
+    let stemmer = stemmer();
+    let stop = stop_words();
+    let mut out: Vec<u64> = words
+        .iter()
+        .filter(|w| **w != NUMBER_TOKEN && !stop.contains(*w))
+        .map(|w| {
+            let w = w.strip_suffix("'s").unwrap_or(w);
+            xxh3_64_with_seed(stemmer.stem(w).as_bytes(), CONTENT_SEED)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+/// The pinned stop-word list: it decides what counts as a content word, so
+/// it lives in the repository rather than in a crate that may change it.
+pub fn stop_words() -> &'static HashSet<&'static str> {
+    static STOP: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    STOP.get_or_init(|| {
+        include_str!("data/stopwords_en.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(str::split_whitespace)
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_are_masked_but_kept() {
+        let a = Profile::new("At least 600 troops were killed.", 3);
+        let b = Profile::new("At least 1,000 troops were killed.", 3);
+        assert_eq!(a.shingles, b.shingles);
+        assert_eq!(a.content, b.content);
+        assert_eq!(a.numbers, ["600"]);
+        assert_eq!(b.numbers, ["1000"]);
+    }
+
+    #[test]
+    fn shingles_follow_word_order() {
+        let a = Profile::new("troops were sent to Russia", 3);
+        let b = Profile::new("Russia were sent to troops", 3);
+        assert_ne!(a.shingles, b.shingles);
+        assert_eq!(a.content, b.content, "content words are a set");
+        assert_eq!(a.shingles.len(), 3);
+    }
+
+    #[test]
+    fn short_sentences_are_one_shingle() {
+        assert_eq!(Profile::new("He left.", 3).shingles.len(), 1);
+        assert!(Profile::new("", 3).shingles.is_empty());
+    }
+
+    #[test]
+    fn content_words_are_stemmed_without_stop_words() {
+        let a = Profile::new("The troops said they dispatched", 3);
+        let b = Profile::new("troop dispatch", 3);
+        assert_eq!(a.content, b.content);
+    }
+}

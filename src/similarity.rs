@@ -1,0 +1,434 @@
+//! Verifying a candidate pair and naming the kind of reuse.
+//!
+//! LSH only proposes pairs. Each is scored here from the two sentences'
+//! [`Profile`]s: a copy is recognised by its shingles (same words, same
+//! order), a rewrite by a calibrated score over overlap features, fitted on
+//! human paraphrase judgements (MSRP, see `wiretrace calibrate`).
+
+use serde::Serialize;
+
+use crate::minhash::{intersection_size, jaccard};
+use crate::shingle::Profile;
+
+/// How one sentence relates to another it was matched with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reuse {
+    /// Same words in the same order (figures may differ: that is drift).
+    Verbatim,
+    /// A copy with words added, removed or swapped.
+    Edited,
+    /// The same claim in new wording.
+    Rewritten,
+}
+
+impl Reuse {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reuse::Verbatim => "verbatim",
+            Reuse::Edited => "edited",
+            Reuse::Rewritten => "rewritten",
+        }
+    }
+}
+
+/// Overlap measures of a pair; every value lies in `[0, 1]`.
+///
+/// They are the lexical measures that machine-translation metrics use to
+/// judge whether two sentences say the same thing (n-gram precision and
+/// recall, longest common subsequence), plus figures: two sentences that
+/// agree on everything but a number usually make different claims.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PairFeatures {
+    /// Jaccard of word shingles (order-sensitive).
+    pub shingle_jaccard: f64,
+    /// Shingles shared, over the smaller sentence's shingles: high when
+    /// one sentence is the other trimmed.
+    pub shingle_containment: f64,
+    /// Jaccard of stemmed content words (order-free).
+    pub content_jaccard: f64,
+    /// Content words shared, over the smaller sentence's.
+    pub content_containment: f64,
+    /// Content words shared, over the larger sentence's: low when one
+    /// side adds facts the other lacks.
+    pub content_coverage: f64,
+    /// Jaccard of word bigrams.
+    pub bigram_jaccard: f64,
+    /// Jaccard of words.
+    pub word_jaccard: f64,
+    /// Longest common word subsequence over the longer sentence.
+    pub lcs_ratio: f64,
+    /// Shorter word count over longer.
+    pub length_ratio: f64,
+    /// Jaccard of the figures; 1 when neither has any.
+    pub number_agreement: f64,
+    /// 1 when both have figures and some differ.
+    pub number_conflict: f64,
+    /// Jaccard of capitalised words; 1 when neither has any.
+    pub name_agreement: f64,
+}
+
+impl PairFeatures {
+    pub fn of(a: &Profile, b: &Profile) -> PairFeatures {
+        let share = |x: &[u64], y: &[u64], of_larger: bool| {
+            let denominator = if of_larger {
+                x.len().max(y.len())
+            } else {
+                x.len().min(y.len())
+            };
+            if denominator == 0 {
+                0.0
+            } else {
+                intersection_size(x, y) as f64 / denominator as f64
+            }
+        };
+        let (la, lb) = (a.words.len(), b.words.len());
+        let longer = la.max(lb);
+        let ratio = |n: usize| {
+            if longer == 0 {
+                0.0
+            } else {
+                n as f64 / longer as f64
+            }
+        };
+        let number_agreement = number_agreement(&a.numbers, &b.numbers);
+        let both_have_numbers = !a.numbers.is_empty() && !b.numbers.is_empty();
+        PairFeatures {
+            shingle_jaccard: jaccard(&a.shingles, &b.shingles),
+            shingle_containment: share(&a.shingles, &b.shingles, false),
+            content_jaccard: jaccard(&a.content, &b.content),
+            content_containment: share(&a.content, &b.content, false),
+            content_coverage: share(&a.content, &b.content, true),
+            bigram_jaccard: jaccard(&bigrams(&a.words), &bigrams(&b.words)),
+            word_jaccard: jaccard(&distinct(&a.words), &distinct(&b.words)),
+            lcs_ratio: ratio(lcs_len(&a.words, &b.words)),
+            length_ratio: ratio(la.min(lb)),
+            number_agreement,
+            number_conflict: if both_have_numbers && number_agreement < 1.0 {
+                1.0
+            } else {
+                0.0
+            },
+            name_agreement: if a.names.is_empty() && b.names.is_empty() {
+                1.0
+            } else {
+                jaccard(&a.names, &b.names)
+            },
+        }
+    }
+
+    fn as_array(&self) -> [f64; FEATURES] {
+        [
+            self.shingle_jaccard,
+            self.shingle_containment,
+            self.content_jaccard,
+            self.content_containment,
+            self.content_coverage,
+            self.bigram_jaccard,
+            self.word_jaccard,
+            self.lcs_ratio,
+            self.length_ratio,
+            self.number_agreement,
+            self.number_conflict,
+            self.name_agreement,
+        ]
+    }
+}
+
+fn distinct(words: &[u64]) -> Vec<u64> {
+    let mut v = words.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Longest common subsequence length, in one row of memory. Sentences
+/// longer than this are compared on their first words only, which keeps a
+/// pathological "sentence" from costing quadratic time.
+fn lcs_len(a: &[u64], b: &[u64]) -> usize {
+    const CAP: usize = 256;
+    let (a, b) = (&a[..a.len().min(CAP)], &b[..b.len().min(CAP)]);
+    let mut row = vec![0usize; b.len() + 1];
+    for x in a {
+        let mut diagonal = 0;
+        for (j, y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if x == y {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+const FEATURES: usize = 12;
+
+fn bigrams(words: &[u64]) -> Vec<u64> {
+    let mut out: Vec<u64> = words
+        .windows(2)
+        .map(|w| w[0].rotate_left(17) ^ w[1])
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn number_agreement(a: &[String], b: &[String]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let mut a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let mut b: Vec<&str> = b.iter().map(String::as_str).collect();
+    a.sort_unstable();
+    a.dedup();
+    b.sort_unstable();
+    b.dedup();
+    let shared = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
+    shared as f64 / (a.len() + b.len() - shared) as f64
+}
+
+/// A logistic model over [`PairFeatures`]: `P(same claim)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RewriteModel {
+    pub bias: f64,
+    pub weights: [f64; FEATURES],
+    /// Probability at or above which a pair is a rewrite: chosen to
+    /// maximise agreement with the labels the model was fitted on.
+    pub threshold: f64,
+}
+
+impl RewriteModel {
+    /// Fitted by `wiretrace calibrate --tsv msrp-train.tsv --columns 4,5
+    /// --gold 1 --header` on the MSRP training split (see README); the
+    /// features' order is [`PairFeatures::as_array`]'s.
+    pub const MSRP: RewriteModel = RewriteModel {
+        bias: -4.59967355860028,
+        weights: [
+            0.39044284686609204,
+            -4.599022224652961,
+            2.3814380506088684,
+            0.038378228371454305,
+            0.48804658155099795,
+            1.1943551611278516,
+            3.3819975221409786,
+            5.32270514928903,
+            0.5651494789503697,
+            0.42845975005014303,
+            -0.8639427737140296,
+            -0.24084832303232287,
+        ],
+        threshold: 0.52,
+    };
+
+    pub fn probability(&self, f: &PairFeatures) -> f64 {
+        let z = self.bias
+            + self
+                .weights
+                .iter()
+                .zip(f.as_array())
+                .map(|(w, x)| w * x)
+                .sum::<f64>();
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    /// Fits the model by batch gradient descent with a small L2 penalty.
+    /// Deterministic: same data, same weights.
+    pub fn fit(samples: &[(PairFeatures, bool)]) -> RewriteModel {
+        let mut model = RewriteModel {
+            bias: 0.0,
+            weights: [0.0; FEATURES],
+            threshold: 0.5,
+        };
+        if samples.is_empty() {
+            return model;
+        }
+        let n = samples.len() as f64;
+        let (rate, l2) = (2.0, 1e-4);
+        for _ in 0..4000 {
+            let mut grad = [0.0; FEATURES];
+            let mut grad_bias = 0.0;
+            for (f, label) in samples {
+                let err = model.probability(f) - if *label { 1.0 } else { 0.0 };
+                grad_bias += err;
+                for (g, x) in grad.iter_mut().zip(f.as_array()) {
+                    *g += err * x;
+                }
+            }
+            model.bias -= rate * grad_bias / n;
+            for (w, g) in model.weights.iter_mut().zip(grad) {
+                *w -= rate * (g / n + l2 * *w);
+            }
+        }
+        model
+    }
+}
+
+/// Thresholds that turn features into a [`Reuse`] label.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Thresholds {
+    /// Shingle Jaccard at or above which a pair is a verbatim copy.
+    pub verbatim: f64,
+    /// Shingle Jaccard (or containment of a trimmed copy) for a light edit.
+    pub edited: f64,
+    /// Content-word Jaccard below which nothing is a rewrite: two
+    /// sentences on one topic share a few words, a rewrite shares many.
+    pub min_content_jaccard: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            verbatim: 0.9,
+            edited: 0.5,
+            min_content_jaccard: 0.2,
+        }
+    }
+}
+
+/// The verdict on one pair.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Verdict {
+    pub features: PairFeatures,
+    /// Model probability that both sentences make the same claim.
+    pub score: f64,
+    pub reuse: Option<Reuse>,
+}
+
+/// Scores and labels pairs with one model and one set of thresholds.
+#[derive(Debug, Clone, Copy)]
+pub struct Verifier {
+    pub model: RewriteModel,
+    pub thresholds: Thresholds,
+}
+
+impl Default for Verifier {
+    fn default() -> Verifier {
+        Verifier {
+            model: RewriteModel::MSRP,
+            thresholds: Thresholds::default(),
+        }
+    }
+}
+
+impl Verifier {
+    /// Fits the rewrite model on human-labelled pairs (`true`: same claim)
+    /// and sets its threshold where the verifier's "related" verdicts agree
+    /// with the labels most often.
+    pub fn calibrate(samples: &[(PairFeatures, bool)], thresholds: Thresholds) -> Verifier {
+        let mut verifier = Verifier {
+            model: RewriteModel::fit(samples),
+            thresholds,
+        };
+        let mut best = (f64::NEG_INFINITY, 0.5);
+        for step in 5..=95 {
+            verifier.model.threshold = step as f64 / 100.0;
+            let agree = samples
+                .iter()
+                .filter(|(f, gold)| verifier.judge_features(*f).reuse.is_some() == *gold)
+                .count();
+            let accuracy = agree as f64 / samples.len().max(1) as f64;
+            if accuracy > best.0 {
+                best = (accuracy, verifier.model.threshold);
+            }
+        }
+        verifier.model.threshold = best.1;
+        verifier
+    }
+
+    pub fn judge(&self, a: &Profile, b: &Profile) -> Verdict {
+        self.judge_features(PairFeatures::of(a, b))
+    }
+
+    pub fn judge_features(&self, features: PairFeatures) -> Verdict {
+        let score = self.model.probability(&features);
+        let t = &self.thresholds;
+        let reuse = if features.shingle_jaccard >= t.verbatim {
+            Some(Reuse::Verbatim)
+        } else if features.shingle_jaccard >= t.edited
+            || (features.shingle_containment >= 0.8 && features.length_ratio >= 0.4)
+        {
+            Some(Reuse::Edited)
+        } else if score >= self.model.threshold && features.content_jaccard >= t.min_content_jaccard
+        {
+            Some(Reuse::Rewritten)
+        } else {
+            None
+        };
+        Verdict {
+            features,
+            score,
+            reuse,
+        }
+    }
+
+    /// A single number for ranking matches: copies above rewrites, then by
+    /// how much text they share.
+    pub fn similarity(verdict: &Verdict) -> f64 {
+        let f = &verdict.features;
+        f.shingle_jaccard.max(f.content_jaccard * 0.9)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judge(a: &str, b: &str) -> Verdict {
+        Verifier::default().judge(&Profile::new(a, 3), &Profile::new(b, 3))
+    }
+
+    #[test]
+    fn copies_are_verbatim_even_with_changed_figures() {
+        let v = judge(
+            "South Korean intelligence estimates a total of 4,700 North Korean casualties in the region.",
+            "South Korean intelligence estimates a total of 4,800 North Korean casualties in the region",
+        );
+        assert_eq!(v.reuse, Some(Reuse::Verbatim));
+        assert!(v.features.number_agreement < 1.0);
+    }
+
+    #[test]
+    fn trimmed_and_edited_copies_are_edited() {
+        let v = judge(
+            "The remains of the dead were reportedly cremated in Kursk before being sent back to North Korea.",
+            "The remains of the dead were cremated in Kursk before being sent back.",
+        );
+        assert_eq!(v.reuse, Some(Reuse::Edited), "{v:?}");
+    }
+
+    #[test]
+    fn unrelated_sentences_are_not_reuse() {
+        let v = judge(
+            "Shares of Apple fell two percent in early trading on Monday.",
+            "The remains of the dead were reportedly cremated in Kursk.",
+        );
+        assert_eq!(v.reuse, None);
+    }
+
+    #[test]
+    fn fitting_separates_separable_data() {
+        let mk = |x: f64| PairFeatures {
+            shingle_jaccard: x,
+            shingle_containment: x,
+            content_jaccard: x,
+            content_containment: x,
+            content_coverage: x,
+            bigram_jaccard: x,
+            word_jaccard: x,
+            lcs_ratio: x,
+            length_ratio: 1.0,
+            number_agreement: 1.0,
+            number_conflict: 0.0,
+            name_agreement: 1.0,
+        };
+        let samples: Vec<(PairFeatures, bool)> =
+            (0..20).map(|i| (mk(i as f64 / 20.0), i >= 10)).collect();
+        let model = RewriteModel::fit(&samples);
+        assert!(model.probability(&mk(0.9)) > 0.8);
+        assert!(model.probability(&mk(0.1)) < 0.2);
+        assert_eq!(model, RewriteModel::fit(&samples), "deterministic");
+    }
+}
