@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::normalize::{normalize, words};
+use crate::normalize::{is_number, normalize, words};
 
 /// Why a paragraph is boilerplate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -23,6 +23,8 @@ pub enum Boilerplate {
     Navigation,
     /// The same line recurs across many articles of one outlet.
     Repeated,
+    /// A date or time stamp ("Updated: July 15, 2018 @ 6:15 am").
+    Timestamp,
 }
 
 /// Lines longer than this are article text, whatever they contain.
@@ -65,6 +67,65 @@ const PHRASES: &[&str] = &[
     "try our ai features",
 ];
 
+/// Words that make up date and time stamps, besides figures.
+const TIME_WORDS: &[&str] = &[
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "am",
+    "pm",
+    "a.m",
+    "p.m",
+    "updated",
+    "published",
+    "posted",
+    "originally",
+    "edt",
+    "est",
+    "cdt",
+    "cst",
+    "pdt",
+    "pst",
+    "gmt",
+    "utc",
+    "bst",
+    "et",
+    "ist",
+    "kst",
+    "th",
+    "st",
+    "nd",
+    "rd",
+];
+
 /// Judges one paragraph on its own text.
 pub fn classify_line(text: &str) -> Option<Boilerplate> {
     let normalized = normalize(text);
@@ -78,6 +139,13 @@ pub fn classify_line(text: &str) -> Option<Boilerplate> {
     let terminal = normalized
         .trim_end_matches(['"', '\'', ')'])
         .ends_with(['.', '!', '?']);
+    let stamp_words = words(&normalized)
+        .iter()
+        .filter(|w| is_number(w) || TIME_WORDS.contains(w))
+        .count();
+    if !terminal && stamp_words * 2 > n_words && n_words <= 12 {
+        return Some(Boilerplate::Timestamp);
+    }
     if n_words <= 4 && !terminal {
         return Some(Boilerplate::Navigation);
     }
@@ -130,6 +198,9 @@ mod tests {
             "Related Articles",
             "time33 minutes ago",
             "Advertisement",
+            "July 14, 2018 04:23 PM",
+            "Updated: July 15, 2018 @ 6:15 am",
+            "Sunday, Jul 15th 2018 5-Day Forecast",
         ] {
             assert!(classify_line(line).is_some(), "{line}");
         }
@@ -141,6 +212,7 @@ mod tests {
             "Combat capability on the rise",
             "Six hundred North Korean troops killed in Russia's war, says South Korean intelligence",
             "He left.",
+            "The talks resume on July 16, 2018.",
             "The company said it would subscribe to the new rules next year, according to a filing with regulators and two people familiar with the matter.",
         ] {
             assert_eq!(classify_line(line), None, "{line}");

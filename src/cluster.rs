@@ -5,7 +5,7 @@
 //! killed" and "4,700 casualties" are one family. Verbatim links are safe
 //! to chain (Jaccard distance obeys the triangle inequality, so two 0.9
 //! links keep the ends at least 0.8 alike). Every weaker link may only
-//! join two families whose representatives are themselves related.
+//! join two families whose sampled wordings are all related to each other.
 
 use crate::similarity::Reuse;
 use crate::union_find::UnionFind;
@@ -40,9 +40,13 @@ pub struct Clustering {
     pub kept: Vec<Edge>,
 }
 
-/// Clusters `n` sentences from `edges`. `related(x, y)` is asked whether two
-/// families' representatives are related before a non-verbatim edge may
-/// join them.
+/// Wordings compared on each side before a non-verbatim link may merge two
+/// families.
+const MAX_SAMPLE: usize = 6;
+
+/// Clusters `n` sentences from `edges`. `related(x, y)` is asked whether
+/// two sentences are related before a non-verbatim edge may join their
+/// families.
 pub fn cluster(n: usize, mut edges: Vec<Edge>, related: impl Fn(u32, u32) -> bool) -> Clustering {
     edges.sort_by(|x, y| {
         x.reuse
@@ -51,21 +55,38 @@ pub fn cluster(n: usize, mut edges: Vec<Edge>, related: impl Fn(u32, u32) -> boo
             .then((x.a, x.b).cmp(&(y.a, y.b)))
     });
     let mut sets = UnionFind::new(n);
-    let mut representative: Vec<u32> = (0..n as u32).collect();
+    // Per root: members that entered through non-verbatim links (the
+    // family's distinct wordings), capped. A weaker link must relate every
+    // sampled wording on one side to every one on the other: complete
+    // linkage on a bounded sample, so no chain of small steps can walk a
+    // family from one claim to another.
+    let mut sample: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
     let mut kind: Vec<Reuse> = vec![Reuse::Verbatim; n];
     for e in &edges {
         let (ra, rb) = (sets.find(e.a), sets.find(e.b));
         if ra == rb {
             continue;
         }
-        let (rep_a, rep_b) = (representative[ra as usize], representative[rb as usize]);
-        if e.reuse != Reuse::Verbatim && !related(rep_a, rep_b) {
+        let guarded = e.reuse != Reuse::Verbatim;
+        if guarded
+            && !sample[ra as usize]
+                .iter()
+                .all(|&x| sample[rb as usize].iter().all(|&y| related(x, y)))
+        {
             continue;
         }
-        let (size_a, size_b) = (sets.set_size(ra), sets.set_size(rb));
         let merged_kind = kind[ra as usize].max(kind[rb as usize]).max(e.reuse);
         if let Some(root) = sets.union(ra, rb) {
-            representative[root as usize] = if size_a >= size_b { rep_a } else { rep_b };
+            let other = if root == ra { rb } else { ra };
+            let mut merged = std::mem::take(&mut sample[root as usize]);
+            if guarded {
+                for x in std::mem::take(&mut sample[other as usize]) {
+                    if merged.len() < MAX_SAMPLE && !merged.contains(&x) {
+                        merged.push(x);
+                    }
+                }
+            }
+            sample[root as usize] = merged;
             kind[root as usize] = merged_kind;
         }
     }

@@ -25,6 +25,7 @@ pub mod boilerplate;
 pub mod clean;
 pub mod cluster;
 pub mod dateline;
+pub mod idf;
 pub mod ingest;
 pub mod lsh;
 pub mod minhash;

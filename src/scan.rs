@@ -13,6 +13,7 @@ use crate::boilerplate::{self, Boilerplate, RepeatCounter};
 use crate::clean;
 use crate::cluster::{self, Edge, Family};
 use crate::dateline::Dateline;
+use crate::idf::Rarity;
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
 use crate::normalize::normalize;
@@ -39,6 +40,10 @@ pub struct ScanConfig {
     pub rewrites: bool,
     /// Sentences with fewer words never join a family.
     pub min_words: usize,
+    /// A rewrite must share at least this rarity-weighted share of its
+    /// content words ([`Rarity::weighted_containment`]): shared story
+    /// vocabulary alone does not make two sentences one claim.
+    pub min_specificity: f64,
     /// A short line in this many documents of one outlet is boilerplate.
     pub boilerplate_min_documents: u32,
     pub seed: u64,
@@ -56,6 +61,7 @@ impl Default for ScanConfig {
             bands: None,
             rewrites: true,
             min_words: 5,
+            min_specificity: 0.5,
             boilerplate_min_documents: 3,
             seed: 0x7769_7265_7472_6163,
             verifier: Verifier::default(),
@@ -361,32 +367,35 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
     stats.candidate_pairs = candidates.len();
 
     progress.stage("verify", candidates.len() as u64);
-    let verifier = &config.verifier;
+    let rarity = Rarity::from_profiles(eligible.iter().map(|&i| &profiles[i as usize]));
+    let judge = |a: u32, b: u32| {
+        let (pa, pb) = (&profiles[a as usize], &profiles[b as usize]);
+        let verdict = config.verifier.judge(pa, pb);
+        let reuse = verdict.reuse.filter(|r| match r {
+            Reuse::Rewritten => {
+                config.rewrites && rarity.weighted_containment(pa, pb) >= config.min_specificity
+            }
+            _ => true,
+        })?;
+        Some((reuse, Verifier::similarity(&verdict)))
+    };
     let edges: Vec<Edge> = candidates
         .par_iter()
         .filter_map(|&(a, b)| {
             progress.advance(1);
-            let verdict = verifier.judge(&profiles[a as usize], &profiles[b as usize]);
-            let reuse = verdict
-                .reuse
-                .filter(|r| config.rewrites || *r != Reuse::Rewritten)?;
+            let (reuse, similarity) = judge(a, b)?;
             Some(Edge {
                 a,
                 b,
                 reuse,
-                similarity: Verifier::similarity(&verdict),
+                similarity,
             })
         })
         .collect();
     progress.finish_stage();
     stats.verified_pairs = edges.len();
 
-    let clustering = cluster::cluster(sentences.len(), edges, |a, b| {
-        verifier
-            .judge(&profiles[a as usize], &profiles[b as usize])
-            .reuse
-            .is_some()
-    });
+    let clustering = cluster::cluster(sentences.len(), edges, |a, b| judge(a, b).is_some());
     for e in &clustering.kept {
         for (me, other) in [(e.a, e.b), (e.b, e.a)] {
             let candidate = Match {

@@ -1,0 +1,96 @@
+//! Claims versus topics.
+//!
+//! In a corpus about one story, every sentence shares the story's words
+//! ("Trump", "Putin", "Helsinki", "summit"). A pair-level score cannot
+//! tell a rewrite of one claim from two claims on the same story; the
+//! corpus can. Weighting shared content words by inverse document frequency
+//! over the corpus's sentences makes a rewrite link need shared *specific*
+//! words, which is what distinguishes "600 killed" from "4,700 casualties".
+
+use std::collections::HashMap;
+
+use crate::shingle::Profile;
+
+/// Inverse sentence frequency of every content word in a corpus.
+#[derive(Debug, Clone, Default)]
+pub struct Rarity {
+    weight: HashMap<u64, f32>,
+    /// Weight of a word the table has not seen: as rare as can be.
+    unseen: f32,
+}
+
+impl Rarity {
+    /// Counts content words over `profiles` (each sentence once).
+    pub fn from_profiles<'a>(profiles: impl IntoIterator<Item = &'a Profile>) -> Rarity {
+        let mut df: HashMap<u64, u32> = HashMap::new();
+        let mut n = 0u32;
+        for p in profiles {
+            n += 1;
+            for &w in &p.content {
+                *df.entry(w).or_default() += 1;
+            }
+        }
+        let total = f64::from(n.max(1)) + 1.0;
+        let weight = df
+            .into_iter()
+            .map(|(w, d)| (w, (total / f64::from(d)).ln() as f32))
+            .collect();
+        Rarity {
+            weight,
+            unseen: total.ln() as f32,
+        }
+    }
+
+    fn weight(&self, word: u64) -> f64 {
+        f64::from(*self.weight.get(&word).unwrap_or(&self.unseen))
+    }
+
+    /// Rarity-weighted share of the lighter sentence's content words that
+    /// the other sentence has too.
+    pub fn weighted_containment(&self, a: &Profile, b: &Profile) -> f64 {
+        let total = |p: &Profile| p.content.iter().map(|&w| self.weight(w)).sum::<f64>();
+        let shared: f64 = a
+            .content
+            .iter()
+            .filter(|w| b.content.binary_search(w).is_ok())
+            .map(|&w| self.weight(w))
+            .sum();
+        let lighter = total(a).min(total(b));
+        if lighter <= 0.0 {
+            0.0
+        } else {
+            (shared / lighter).min(1.0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_topic_words_weigh_little() {
+        let corpus: Vec<Profile> = [
+            "Trump met Putin in Helsinki on Monday.",
+            "Trump and Putin held a summit in Helsinki.",
+            "Putin praised Trump in Helsinki.",
+            "Trump criticised the intelligence agencies in Helsinki.",
+            "Trump and Putin discussed Syria and Ukraine in Helsinki.",
+            "Protesters marched through Helsinki before Trump and Putin met.",
+        ]
+        .iter()
+        .map(|s| Profile::new(s, 3))
+        .collect();
+        let rarity = Rarity::from_profiles(&corpus);
+        let topic = rarity.weighted_containment(&corpus[0], &corpus[2]);
+        let claim = rarity.weighted_containment(
+            &corpus[5],
+            &Profile::new("Protesters marched through downtown Helsinki.", 3),
+        );
+        assert!(topic < 0.5, "topic words alone: {topic}");
+        assert!(
+            claim > 0.6 && claim > 2.0 * topic,
+            "specific words shared: {claim} vs topic {topic}"
+        );
+    }
+}
