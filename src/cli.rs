@@ -103,6 +103,10 @@ pub struct MatchingArgs {
     /// Sentences with fewer words never join a family.
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub min_words: usize,
+    /// Rarity-weighted share of content words a rewrite must share (0-1):
+    /// higher keeps families to narrower claims.
+    #[arg(long, default_value_t = 0.5, value_name = "S")]
+    pub min_specificity: f64,
 }
 
 #[derive(Debug, Args)]

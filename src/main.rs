@@ -86,6 +86,7 @@ fn run_scan(args: ScanArgs) -> Result<()> {
         bands: m.bands,
         rewrites: !m.no_rewrites,
         min_words: m.min_words,
+        min_specificity: m.min_specificity,
         ..ScanConfig::default()
     };
     let progress = progress::Bars::new(show_progress);
