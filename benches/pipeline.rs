@@ -1,0 +1,114 @@
+//! Per-stage benchmarks on the bundled corpus, repeated to a few hundred
+//! articles so that each stage has work to measure.
+//!
+//! Run with `cargo bench --bench pipeline`.
+
+use std::fs;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use wiretrace::clean;
+use wiretrace::lsh::{self, Banding};
+use wiretrace::minhash::MinHasher;
+use wiretrace::normalize::normalize;
+use wiretrace::scan::{self, ScanConfig, Silent};
+use wiretrace::segment;
+use wiretrace::shingle::Profile;
+use wiretrace::Article;
+
+/// The corpus articles, each repeated under several outlets.
+fn articles() -> Vec<Article> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .expect("corpus/ exists")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for copy in 0..40 {
+        for f in &files {
+            let text = fs::read_to_string(f).expect("corpus is UTF-8");
+            let stem = f
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            out.push(Article {
+                id: format!("{copy}/{stem}"),
+                outlet: format!("outlet-{copy}"),
+                published: None,
+                url: None,
+                title: None,
+                path: f.display().to_string(),
+                text,
+            });
+        }
+    }
+    out
+}
+
+fn sentences(articles: &[Article]) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in articles {
+        let layout = clean::layout(&a.text);
+        for p in &layout.paragraphs {
+            for s in segment::sentences(&layout.text, p.clone()).0 {
+                out.push(layout.text[s].to_owned());
+            }
+        }
+    }
+    out
+}
+
+fn stages(c: &mut Criterion) {
+    let articles = articles();
+    let bytes: u64 = articles.iter().map(|a| a.text.len() as u64).sum();
+    let sentences = sentences(&articles);
+    let profiles: Vec<Profile> = sentences.iter().map(|s| Profile::new(s, 3)).collect();
+    let hasher = MinHasher::new(128, 1);
+    let signatures = hasher.signatures(profiles.len(), |i| &profiles[i].shingles);
+    let ids: Vec<u32> = (0..profiles.len() as u32).collect();
+
+    let mut g = c.benchmark_group("stages");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("segment", |b| b.iter(|| sentences_len(&articles)));
+    g.bench_function("normalize", |b| {
+        b.iter(|| sentences.iter().map(|s| normalize(s).len()).sum::<usize>())
+    });
+    g.bench_function("profile", |b| {
+        b.iter(|| {
+            sentences
+                .iter()
+                .map(|s| Profile::new(s, 3).words.len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("minhash", |b| {
+        b.iter(|| {
+            hasher
+                .signatures(profiles.len(), |i| &profiles[i].shingles)
+                .len()
+        })
+    });
+    g.bench_function("lsh", |b| {
+        b.iter(|| {
+            lsh::candidate_pairs(&signatures, 128, Banding::for_threshold(0.5, 128), &ids).len()
+        })
+    });
+    g.bench_function("scan", |b| {
+        b.iter(|| {
+            scan::scan(&articles, &ScanConfig::default(), &Silent)
+                .sentences
+                .len()
+        })
+    });
+    g.finish();
+}
+
+fn sentences_len(articles: &[Article]) -> usize {
+    sentences(articles).len()
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
