@@ -127,7 +127,16 @@ fn ends_heading(paragraph: &str) -> bool {
     paragraph.len() < 30 && paragraph.ends_with(':')
 }
 
-/// A scraped line that stops mid-sentence: the next line carries on.
+/// Words no sentence ends with: articles, prepositions, conjunctions.
+const DANGLING: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "onto",
+    "about", "between", "through", "over", "under", "after", "before", "during", "against", "and",
+    "or", "but", "nor", "than", "that", "whose", "which", "its", "their", "his", "her", "our",
+    "my", "your",
+];
+
+/// A scraped line that stops mid-sentence: the next line carries on. A
+/// line ending in a function word ("...through the end of") always does.
 fn continues(prev: &str, next: &str) -> bool {
     let last = prev.chars().next_back().unwrap_or('.');
     let first = next.chars().next().unwrap_or('A');
@@ -137,7 +146,14 @@ fn continues(prev: &str, next: &str) -> bool {
     ) {
         return false;
     }
-    matches!(last, ',' | ';' | '(' | '\u{201C}') || first.is_lowercase()
+    let last_word = prev
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(last, ',' | ';' | '(' | '\u{201C}')
+        || first.is_lowercase()
+        || DANGLING.contains(&last_word.as_str())
 }
 
 #[cfg(test)]
@@ -176,6 +192,12 @@ mod tests {
             ]
         );
         assert!(!layout(text).hard_wrapped);
+    }
+
+    #[test]
+    fn lines_ending_in_a_function_word_continue() {
+        let p = paragraphs("The Senate voted to fund the government through the end of\nSeptember, averting a shutdown.\n");
+        assert_eq!(p, ["The Senate voted to fund the government through the end of September, averting a shutdown."]);
     }
 
     #[test]

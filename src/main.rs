@@ -143,9 +143,14 @@ fn write_atomically(
         std::process::id()
     ));
     let result = (|| -> Result<()> {
-        let file = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let file = File::create(&tmp).with_context(|| {
+            format!(
+                "{}: cannot create a temporary file beside it",
+                path.display()
+            )
+        })?;
         let mut out = BufWriter::new(file);
-        write(&mut out).with_context(|| format!("writing {}", tmp.display()))?;
+        write(&mut out).with_context(|| format!("{}: writing", path.display()))?;
         out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         fs::rename(&tmp, path)
             .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))

@@ -1,0 +1,846 @@
+//! End-to-end tests of the `wiretrace` binary: every test runs the real
+//! executable and checks what it prints, mostly by parsing its JSON Lines.
+//!
+//! Inputs are the articles in `corpus/` and corpora generated into
+//! temporary folders.
+
+mod util;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use serde_json::{json, Value};
+
+use util::syndication::{self, Origin};
+use util::{
+    collapse_whitespace, corpus_dir, gzip, jsonl, parse_jsonl, scan_json, scan_json_bytes, str_of,
+    wiretrace, write_file, zstd, Records,
+};
+
+/// `scan corpus --json -`, run once and shared by the corpus tests.
+fn corpus_scan() -> &'static Records {
+    static SCAN: OnceLock<Records> = OnceLock::new();
+    SCAN.get_or_init(|| scan_json([corpus_dir()]))
+}
+
+/// Writes the generated syndication corpus as `feed.jsonl` in a new
+/// temporary folder.
+fn syndication_dir() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write_file(dir.path(), "feed.jsonl", syndication::jsonl().as_bytes());
+    (dir, path)
+}
+
+mod corpus {
+    use super::*;
+
+    #[test]
+    fn has_five_documents_and_records_in_documented_order() {
+        let records = corpus_scan();
+        let ids: Vec<String> = records
+            .documents()
+            .iter()
+            .map(|d| str_of(&d["id"]))
+            .collect();
+        let mut files: Vec<String> = std::fs::read_dir(corpus_dir())
+            .expect("corpus folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".txt"))
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 5);
+        assert_eq!(ids, files, "document ids are the file names, in name order");
+
+        // Each document is followed by its own sentences; then the
+        // families; then one summary.
+        let mut phase = "documents";
+        let mut current_doc: Option<&Value> = None;
+        for record in &records.all {
+            match (phase, record["type"].as_str().expect("type")) {
+                ("documents", "document") => current_doc = Some(record),
+                ("documents", "sentence") => {
+                    let doc = current_doc.expect("a sentence before any document");
+                    assert_eq!(record["doc"], doc["id"], "sentence out of place: {record}");
+                }
+                ("documents" | "families", "family") => phase = "families",
+                (_, "summary") => phase = "summary",
+                (phase, kind) => panic!("{kind} record in the {phase} part of the output"),
+            }
+        }
+        assert_eq!(phase, "summary");
+        records.summary();
+    }
+
+    #[test]
+    fn sentence_offsets_point_at_the_sentence_text() {
+        let records = corpus_scan();
+        for doc in records.documents() {
+            let id = str_of(&doc["id"]);
+            let text = std::fs::read_to_string(corpus_dir().join(&id))
+                .unwrap_or_else(|e| panic!("{id}: {e}"));
+            let sentences = records.sentences_of(&id);
+            assert!(!sentences.is_empty(), "{id} has sentences");
+            let mut previous_end = 0;
+            for (i, s) in sentences.iter().enumerate() {
+                assert_eq!(s["index"], i as u64, "{id}: sentence indexes run 0, 1, ...");
+                let start = s["start"].as_u64().expect("start") as usize;
+                let end = s["end"].as_u64().expect("end") as usize;
+                assert!(start < end, "{id}:{i}: empty span {start}..{end}");
+                assert!(end <= text.len(), "{id}:{i}: span past the end of the text");
+                assert!(
+                    text.is_char_boundary(start) && text.is_char_boundary(end),
+                    "{id}:{i}: {start}..{end} splits a character"
+                );
+                assert!(
+                    start >= previous_end,
+                    "{id}:{i}: starts at {start}, before the previous sentence ends ({previous_end})"
+                );
+                previous_end = end;
+                assert_eq!(
+                    collapse_whitespace(s["text"].as_str().expect("text")),
+                    collapse_whitespace(&text[start..end]),
+                    "{id}:{i}: text differs from the span {start}..{end}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_family_spans_at_least_two_outlets() {
+        let records = corpus_scan();
+        let outlets = records.outlets();
+        let families = records.family_members();
+        assert!(!families.is_empty(), "the corpus has at least one family");
+        for family in records.families() {
+            let id = family["id"].as_u64().expect("family id");
+            let members = &families[&id];
+            let member_outlets: BTreeSet<&String> =
+                members.iter().map(|(doc, _)| &outlets[doc]).collect();
+            assert!(
+                member_outlets.len() >= 2,
+                "family {id} has members from {member_outlets:?} only"
+            );
+            assert_eq!(family["outlets"], member_outlets.len() as u64);
+        }
+    }
+
+    #[test]
+    fn sentences_and_families_agree_on_membership() {
+        let records = corpus_scan();
+        let families = records.family_members();
+        for (&id, members) in &families {
+            for (doc, index) in members {
+                assert_eq!(
+                    records.sentence(doc, *index)["family"],
+                    id,
+                    "member {doc}:{index} of family {id}"
+                );
+            }
+        }
+        for s in records.sentences() {
+            let doc = str_of(&s["doc"]);
+            let index = s["index"].as_u64().expect("index");
+            let Some(family) = s["family"].as_u64() else {
+                continue;
+            };
+            match s["repeat_of"].as_u64() {
+                // A repeat within a document inherits its first occurrence.
+                Some(first) => assert_eq!(records.sentence(&doc, first)["family"], family),
+                None => assert!(
+                    families[&family].contains(&(doc.clone(), index)),
+                    "{doc}:{index} says family {family} but is not a member"
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn kcna_sentences_of_003_and_004_share_a_family() {
+        let records = corpus_scan();
+        let kcna = |doc: &str| -> BTreeSet<(String, u64)> {
+            records
+                .sentences_of(doc)
+                .iter()
+                .filter(|s| s["text"].as_str().expect("text").contains("KCNA"))
+                .map(|s| (doc.to_string(), s["index"].as_u64().expect("index")))
+                .collect()
+        };
+        let in_003 = kcna("003_29e0e899ef540f28.txt");
+        let in_004 = kcna("004_e768fbc29f10ce67.txt");
+        assert!(!in_003.is_empty() && !in_004.is_empty());
+        let shared = records
+            .family_members()
+            .into_values()
+            .any(|members| !members.is_disjoint(&in_003) && !members.is_disjoint(&in_004));
+        assert!(
+            shared,
+            "no family joins a KCNA sentence of 003 ({in_003:?}) with one of 004 ({in_004:?})"
+        );
+    }
+
+    #[test]
+    fn ad_free_line_is_boilerplate() {
+        let records = corpus_scan();
+        let lines: Vec<&Value> = records
+            .sentences_of("004_e768fbc29f10ce67.txt")
+            .into_iter()
+            .filter(|s| s["text"] == "Tired of too many ads? go ad free now")
+            .collect();
+        assert!(!lines.is_empty(), "the ad line is reported as a sentence");
+        for line in lines {
+            assert_eq!(line["label"], "boilerplate", "{line}");
+            assert!(line["boilerplate"].is_string(), "with a reason: {line}");
+            assert_eq!(line["family"], Value::Null, "boilerplate joins no family");
+        }
+    }
+
+    #[test]
+    fn summary_counts_match_the_records() {
+        let records = corpus_scan();
+        let summary = records.summary();
+        let documents = records.documents();
+        let sentences = records.sentences();
+        assert_eq!(summary["articles"], documents.len() as u64);
+        assert_eq!(summary["articles"], 5);
+        assert_eq!(summary["sentences"], sentences.len() as u64);
+        assert_eq!(summary["families"], records.families().len() as u64);
+        let outlets: BTreeSet<String> = records.outlets().into_values().collect();
+        assert_eq!(summary["outlets"], outlets.len() as u64);
+
+        let count_labels = |sentences: &[&Value]| -> Value {
+            let mut counts: BTreeMap<String, u64> =
+                ["verbatim", "edited", "rewritten", "original", "boilerplate"]
+                    .iter()
+                    .map(|l| (l.to_string(), 0))
+                    .collect();
+            for s in sentences {
+                *counts
+                    .get_mut(s["label"].as_str().expect("label"))
+                    .unwrap_or_else(|| panic!("unknown label in {s}")) += 1;
+            }
+            json!(counts)
+        };
+        assert_eq!(summary["labels"], count_labels(&sentences));
+        for doc in documents {
+            let own = records.sentences_of(doc["id"].as_str().expect("id"));
+            assert_eq!(doc["sentences"], own.len() as u64, "{}", doc["id"]);
+            assert_eq!(doc["labels"], count_labels(&own), "{}", doc["id"]);
+        }
+        assert_eq!(summary["windows_1252_decoded"], 0);
+        assert_eq!(summary["skipped"], json!([]));
+    }
+
+    #[test]
+    fn human_summary_goes_to_stdout_without_json() {
+        let output = wiretrace()
+            .args(["scan", "--quiet"])
+            .arg(corpus_dir())
+            .output()
+            .expect("wiretrace runs");
+        assert!(output.status.success());
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+        let first = stdout.lines().next().expect("a summary");
+        assert!(
+            first.starts_with("5 articles from 5 outlets"),
+            "first line: {first}"
+        );
+        for line in stdout.lines() {
+            assert!(
+                serde_json::from_str::<Value>(line).map_or(true, |v| !v.is_object()),
+                "JSON on stdout without --json: {line}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_to_stdout_moves_the_summary_to_stderr() {
+        let output = wiretrace()
+            .args(["scan", "--quiet", "--json", "-"])
+            .arg(corpus_dir())
+            .output()
+            .expect("wiretrace runs");
+        assert!(output.status.success());
+        let stderr = String::from_utf8(output.stderr).expect("UTF-8");
+        assert!(
+            stderr.starts_with("5 articles from 5 outlets"),
+            "stderr: {stderr}"
+        );
+        // stdout is pure JSON Lines.
+        assert_eq!(parse_jsonl(&output.stdout).len(), corpus_scan().all.len());
+    }
+}
+
+mod syndicated {
+    use super::*;
+
+    fn scan() -> (Records, Vec<syndication::Article>) {
+        let (_dir, feed) = syndication_dir();
+        (scan_json([feed]), syndication::articles())
+    }
+
+    #[test]
+    fn documents_keep_ids_outlets_and_dates() {
+        let (records, articles) = scan();
+        let documents = records.documents();
+        assert_eq!(documents.len(), articles.len());
+        for (doc, article) in documents.iter().zip(&articles) {
+            assert_eq!(doc["id"], article.id);
+            assert_eq!(doc["outlet"], article.outlet);
+            assert_eq!(doc["published"], article.published);
+            assert_eq!(doc["sentences"], article.sentences.len() as u64);
+        }
+    }
+
+    #[test]
+    fn copied_sentences_are_copies_of_the_wire() {
+        let (records, articles) = scan();
+        for article in articles.iter().filter(|a| a.id != syndication::WIRE) {
+            for (index, (origin, _)) in article.sentences.iter().enumerate() {
+                let Origin::Wire(wire_index) = *origin else {
+                    continue;
+                };
+                let s = records.sentence(article.id, index as u64);
+                let label = s["label"].as_str().expect("label");
+                assert!(
+                    label == "verbatim" || label == "edited",
+                    "{}:{index} copies wire sentence {wire_index} but is {label}",
+                    article.id
+                );
+                let best = &s["best_match"];
+                assert_eq!(
+                    best["doc"],
+                    syndication::WIRE,
+                    "{}:{index}: {s}",
+                    article.id
+                );
+                assert_eq!(best["index"], wire_index as u64, "{}:{index}", article.id);
+                assert_eq!(best["reuse"], label, "{}:{index}", article.id);
+                let unchanged = !(article.id == syndication::EDITED
+                    && wire_index == syndication::CHANGED_SENTENCE);
+                if unchanged {
+                    assert_eq!(label, "verbatim", "{}:{index}", article.id);
+                    assert_eq!(best["similarity"], 1.0, "{}:{index}", article.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn own_sentences_of_a_copy_are_original() {
+        let (records, articles) = scan();
+        let partial = articles
+            .iter()
+            .find(|a| a.id == syndication::PARTIAL)
+            .expect("partial copy");
+        let own: Vec<usize> = partial
+            .sentences
+            .iter()
+            .enumerate()
+            .filter(|(_, (origin, _))| *origin == Origin::Own)
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(own.len(), syndication::OWN_SENTENCES.len());
+        for index in own {
+            let s = records.sentence(syndication::PARTIAL, index as u64);
+            assert_eq!(s["label"], "original", "{s}");
+            assert_eq!(s["family"], Value::Null, "{s}");
+            assert_eq!(s["best_match"], Value::Null, "{s}");
+        }
+    }
+
+    #[test]
+    fn each_wire_sentence_has_a_family_of_all_its_copies() {
+        let (records, articles) = scan();
+        let families = records.family_members();
+        for wire_index in 0..syndication::WIRE_SENTENCES.len() {
+            let copies: BTreeSet<(String, u64)> = articles
+                .iter()
+                .flat_map(|a| {
+                    a.sentences
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (origin, _))| *origin == Origin::Wire(wire_index))
+                        .map(|(i, _)| (a.id.to_string(), i as u64))
+                })
+                .collect();
+            let expected_count = if syndication::DROPPED.contains(&wire_index) {
+                3
+            } else {
+                4
+            };
+            assert_eq!(copies.len(), expected_count);
+            let family = records.sentence(syndication::WIRE, wire_index as u64)["family"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("wire sentence {wire_index} is in no family"));
+            assert!(
+                families[&family].is_superset(&copies),
+                "family {family} of wire sentence {wire_index} is {:?}, missing some of {copies:?}",
+                families[&family]
+            );
+        }
+        assert_eq!(
+            records.summary()["labels"]["original"],
+            syndication::OWN_SENTENCES.len() as u64
+        );
+    }
+}
+
+mod inputs {
+    use super::*;
+
+    /// Writes `bytes` as `name` in a temporary folder, scans it, and checks
+    /// it gives the records of the plain JSONL file.
+    fn assert_reads_like_plain_jsonl(name: &str, bytes: &[u8]) {
+        let (_plain_dir, plain) = syndication_dir();
+        let expected = scan_json([plain]);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = write_file(dir.path(), name, bytes);
+        let found = scan_json([&file]);
+        assert_eq!(
+            found.documents().len(),
+            syndication::articles().len(),
+            "{name}: every line is read"
+        );
+        assert_eq!(found.without_paths(), expected.without_paths(), "{name}");
+    }
+
+    #[test]
+    fn gzip_jsonl_reads_like_plain() {
+        assert_reads_like_plain_jsonl("feed.jsonl.gz", &gzip(syndication::jsonl().as_bytes()));
+    }
+
+    #[test]
+    fn concatenated_gzip_members_are_all_read() {
+        let lines: Vec<String> = syndication::jsonl()
+            .lines()
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let (first, second) = lines.split_at(lines.len() / 2);
+        let mut bytes = gzip(first.concat().as_bytes());
+        bytes.extend(gzip(second.concat().as_bytes()));
+        assert_reads_like_plain_jsonl("feed.jsonl.gz", &bytes);
+    }
+
+    #[test]
+    fn zstd_jsonl_reads_like_plain() {
+        assert_reads_like_plain_jsonl("feed.jsonl.zst", &zstd(syndication::jsonl().as_bytes()));
+    }
+
+    #[test]
+    fn gzip_bytes_named_txt_are_detected_by_magic() {
+        // A .txt file is one article, so compare folders of .txt articles:
+        // one plain, one whose files hold gzip bytes under the same names.
+        let plain = tempfile::tempdir().expect("temp dir");
+        let zipped = tempfile::tempdir().expect("temp dir");
+        for article in syndication::articles() {
+            let name = format!("{}.txt", article.id);
+            let text = article.text();
+            write_file(plain.path(), &name, text.as_bytes());
+            write_file(zipped.path(), &name, &gzip(text.as_bytes()));
+        }
+        let expected = scan_json([plain.path()]);
+        let found = scan_json([zipped.path()]);
+        assert_eq!(found.documents().len(), syndication::articles().len());
+        assert!(
+            found.sentences().iter().all(|s| s["text"]
+                .as_str()
+                .is_some_and(|t| t.is_ascii() && !t.contains('\u{fffd}'))),
+            "sentences are the decompressed text"
+        );
+        assert_eq!(found.without_paths(), expected.without_paths());
+        assert!(!found.families().is_empty());
+    }
+
+    #[test]
+    fn stdin_jsonl_is_read() {
+        let output = wiretrace()
+            .args(["scan", "-", "--json", "-", "--quiet"])
+            .write_stdin(syndication::jsonl())
+            .output()
+            .expect("wiretrace runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let records = Records::new(parse_jsonl(&output.stdout));
+        let ids: Vec<String> = records
+            .documents()
+            .iter()
+            .map(|d| str_of(&d["id"]))
+            .collect();
+        let expected: Vec<&str> = syndication::articles().iter().map(|a| a.id).collect();
+        assert_eq!(ids, expected);
+        for (line, doc) in records.documents().iter().enumerate() {
+            assert_eq!(doc["path"], format!("<stdin>:{}", line + 1));
+        }
+        let (_dir, feed) = syndication_dir();
+        assert_eq!(records.without_paths(), scan_json([feed]).without_paths());
+    }
+
+    #[test]
+    fn gzip_on_stdin_is_detected_by_magic() {
+        let output = wiretrace()
+            .args(["scan", "-", "--json", "-", "--quiet"])
+            .write_stdin(gzip(syndication::jsonl().as_bytes()))
+            .output()
+            .expect("wiretrace runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let records = Records::new(parse_jsonl(&output.stdout));
+        let (_dir, feed) = syndication_dir();
+        assert_eq!(records.without_paths(), scan_json([feed]).without_paths());
+    }
+
+    #[test]
+    fn renamed_fields_are_read() {
+        let records: Vec<Value> = syndication::articles()
+            .iter()
+            .map(|a| json!({ "uid": a.id, "site": a.outlet, "body": a.text() }))
+            .collect();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = write_file(dir.path(), "export.jsonl", jsonl(&records).as_bytes());
+        let scanned = scan_json([
+            file.as_os_str(),
+            "--text-field".as_ref(),
+            "body".as_ref(),
+            "--outlet-field".as_ref(),
+            "site".as_ref(),
+            "--id-field".as_ref(),
+            "uid".as_ref(),
+        ]);
+        let found: Vec<(String, String)> = scanned
+            .documents()
+            .iter()
+            .map(|d| (str_of(&d["id"]), str_of(&d["outlet"])))
+            .collect();
+        let expected: Vec<(String, String)> = syndication::articles()
+            .iter()
+            .map(|a| (a.id.to_string(), a.outlet.to_string()))
+            .collect();
+        assert_eq!(found, expected);
+        assert_eq!(
+            scanned.sentences_of(syndication::WIRE).len(),
+            syndication::WIRE_SENTENCES.len()
+        );
+        assert!(!scanned.families().is_empty());
+    }
+
+    #[test]
+    fn windows_1252_text_is_decoded() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_file(
+            dir.path(),
+            "cafe.txt",
+            b"Caf\xe9 prices rose \x93sharply\x94 in Paris",
+        );
+        let records = scan_json([dir.path()]);
+        assert_eq!(records.summary()["windows_1252_decoded"], 1);
+        let sentences = records.sentences_of("cafe.txt");
+        assert_eq!(sentences.len(), 1);
+        let text = sentences[0]["text"].as_str().expect("text");
+        assert!(text.contains("Caf\u{e9}"), "{text}");
+        assert!(text.contains("\u{201c}sharply\u{201d}"), "{text}");
+        assert_eq!(
+            text,
+            "Caf\u{e9} prices rose \u{201c}sharply\u{201d} in Paris"
+        );
+    }
+}
+
+mod errors {
+    use super::*;
+
+    /// Runs `scan --json - ARGS...` expecting exit status 2; returns stderr.
+    fn scan_fails(args: &[&std::ffi::OsStr]) -> String {
+        let output = wiretrace()
+            .args(["scan", "--quiet", "--json", "-"])
+            .args(args)
+            .output()
+            .expect("wiretrace runs");
+        assert_eq!(output.status.code(), Some(2), "exit status");
+        assert!(output.stdout.is_empty(), "no output on error");
+        let stderr = String::from_utf8(output.stderr).expect("UTF-8");
+        assert!(stderr.starts_with("wiretrace: error: "), "stderr: {stderr}");
+        stderr
+    }
+
+    #[test]
+    fn missing_input_exits_2_naming_the_path() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let missing = dir.path().join("no-such-dump.jsonl");
+        let stderr = scan_fails(&[missing.as_os_str()]);
+        assert!(
+            stderr.contains(&format!("{}: no such file", missing.display())),
+            "stderr: {stderr}"
+        );
+    }
+
+    fn bad_json_file(dir: &std::path::Path) -> std::path::PathBuf {
+        let lines = syndication::jsonl();
+        let mut lines = lines.lines();
+        let first = lines.next().expect("a line");
+        let rest: Vec<&str> = lines.collect();
+        let content = format!(
+            "{first}\n{{\"id\": \"broken\", \"text\": \n{}\n",
+            rest.join("\n")
+        );
+        write_file(dir, "bad.jsonl", content.as_bytes())
+    }
+
+    #[test]
+    fn invalid_json_line_exits_2_naming_file_and_line() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = bad_json_file(dir.path());
+        let stderr = scan_fails(&[file.as_os_str()]);
+        assert!(
+            stderr.contains(&format!("{}:2: line is not valid JSON", file.display())),
+            "stderr: {stderr}"
+        );
+    }
+
+    #[test]
+    fn keep_going_skips_the_bad_line_and_lists_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = bad_json_file(dir.path());
+        let output = wiretrace()
+            .args(["scan", "--quiet", "--keep-going", "--json", "-"])
+            .arg(&file)
+            .output()
+            .expect("wiretrace runs");
+        assert_eq!(output.status.code(), Some(0));
+        let records = Records::new(parse_jsonl(&output.stdout));
+        let skipped = records.summary()["skipped"]
+            .as_array()
+            .expect("skipped list")
+            .clone();
+        assert_eq!(skipped.len(), 1, "{skipped:?}");
+        let entry = skipped[0].as_str().expect("string");
+        assert!(
+            entry.starts_with(&format!("{}:2:", file.display())),
+            "skipped: {entry}"
+        );
+        // Every good line is still read.
+        assert_eq!(
+            records.documents().len(),
+            syndication::articles().len(),
+            "the lines around the bad one are read"
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("bad.jsonl:2"),
+            "warning on stderr: {stderr}"
+        );
+    }
+
+    #[test]
+    fn keep_going_lists_a_missing_path_and_reads_the_rest() {
+        let (dir, feed) = syndication_dir();
+        let missing = dir.path().join("gone.jsonl");
+        let records = scan_json([
+            missing.as_os_str(),
+            "--keep-going".as_ref(),
+            feed.as_os_str(),
+        ]);
+        assert_eq!(
+            records.summary()["skipped"],
+            json!([format!("{}: no such file or directory", missing.display())])
+        );
+        assert_eq!(records.documents().len(), syndication::articles().len());
+    }
+
+    #[test]
+    fn missing_text_field_exits_2_naming_line_and_field() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let content = jsonl(&[
+            json!({"id": "a", "outlet": "A", "text": "A perfectly ordinary sentence about the weather today."}),
+            json!({"id": "b", "outlet": "B", "body": "The text is under another name."}),
+        ]);
+        let file = write_file(dir.path(), "fields.jsonl", content.as_bytes());
+        let stderr = scan_fails(&[file.as_os_str()]);
+        assert!(
+            stderr.contains(&format!("{}:2: missing field \"text\"", file.display())),
+            "stderr: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn output_does_not_depend_on_thread_count() {
+    let (dir, _feed) = syndication_dir();
+    let run = |threads: &str| {
+        scan_json_bytes([
+            dir.path().as_os_str(),
+            corpus_dir().as_os_str(),
+            "--threads".as_ref(),
+            threads.as_ref(),
+        ])
+    };
+    let one = run("1");
+    let records = parse_jsonl(&one);
+    assert!(records.len() > 200, "a corpus worth splitting over threads");
+    for threads in ["2", "4"] {
+        assert!(
+            one == run(threads),
+            "--threads {threads} output differs from --threads 1"
+        );
+    }
+}
+
+mod compare {
+    use super::*;
+
+    const SENTENCE: &str =
+        "The remains of the dead were reportedly cremated in Kursk before being sent back to North Korea.";
+    const TRIMMED: &str = "The remains of the dead were cremated in Kursk before being sent back.";
+    const UNRELATED: &str = "Shares of Apple fell two percent in early trading on Monday.";
+
+    /// `compare A B`: the single output line, split on tabs.
+    fn compare(a: &str, b: &str) -> String {
+        let output = wiretrace()
+            .args(["compare", a, b])
+            .output()
+            .expect("wiretrace runs");
+        assert!(output.status.success());
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 1, "one line: {stdout}");
+        check_line(lines[0]);
+        lines[0].to_string()
+    }
+
+    /// Checks the shape of one result line and returns its label.
+    fn check_line(line: &str) -> &str {
+        let fields: Vec<&str> = line.split('\t').collect();
+        assert_eq!(fields.len(), 4, "label and three scores: {line}");
+        assert!(
+            ["verbatim", "edited", "rewritten", "none"].contains(&fields[0]),
+            "{line}"
+        );
+        for score in &fields[1..] {
+            let x: f64 = score.parse().unwrap_or_else(|_| panic!("{line}"));
+            assert!((0.0..=1.0).contains(&x), "{line}");
+        }
+        fields[0]
+    }
+
+    #[test]
+    fn identical_sentences_are_verbatim() {
+        let line = compare(SENTENCE, SENTENCE);
+        let fields: Vec<&str> = line.split('\t').collect();
+        assert_eq!(fields[0], "verbatim");
+        assert_eq!(fields[2], "1.0000", "shingle Jaccard of a copy");
+        assert_eq!(fields[3], "1.0000", "content Jaccard of a copy");
+    }
+
+    #[test]
+    fn unrelated_sentences_are_none() {
+        let line = compare(SENTENCE, UNRELATED);
+        assert_eq!(line.split('\t').next(), Some("none"), "{line}");
+    }
+
+    #[test]
+    fn tsv_prints_header_a_line_per_pair_and_accuracy() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let rows = [
+            ("1", SENTENCE, SENTENCE),
+            ("0", SENTENCE, UNRELATED),
+            ("1", SENTENCE, TRIMMED),
+        ];
+        let mut tsv = String::from("Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
+        for (i, (gold, a, b)) in rows.iter().enumerate() {
+            tsv.push_str(&format!("{gold}\t{}\t{}\t{a}\t{b}\n", 2 * i, 2 * i + 1));
+        }
+        let file = write_file(dir.path(), "pairs.tsv", tsv.as_bytes());
+        let output = wiretrace()
+            .args(["compare", "--tsv"])
+            .arg(&file)
+            .args(["--columns", "4,5", "--header", "--gold", "1"])
+            .output()
+            .expect("wiretrace runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 1 + rows.len(), "{stdout}");
+        assert_eq!(lines[0], "label\tscore\tshingle_jaccard\tcontent_jaccard");
+        let labels: Vec<&str> = lines[1..].iter().map(|l| check_line(l)).collect();
+        assert_eq!(labels, ["verbatim", "none", "edited"]);
+        // Each line is what `compare A B` prints for that pair.
+        for ((_, a, b), line) in rows.iter().zip(&lines[1..]) {
+            assert_eq!(compare(a, b), *line);
+        }
+        let stderr = String::from_utf8(output.stderr).expect("UTF-8");
+        assert!(stderr.starts_with("pairs 3 "), "stderr: {stderr}");
+        assert!(stderr.contains("accuracy 100.0%"), "stderr: {stderr}");
+    }
+}
+
+mod json_file {
+    use super::*;
+
+    /// Runs `scan FEED --json OUT` and returns stdout.
+    fn scan_to_file(feed: &std::path::Path, out: &std::path::Path) -> String {
+        let output = wiretrace()
+            .args(["scan", "--quiet"])
+            .arg(feed)
+            .arg("--json")
+            .arg(out)
+            .output()
+            .expect("wiretrace runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("UTF-8")
+    }
+
+    fn file_names(dir: &std::path::Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn is_written_whole_with_no_temporary_file_left() {
+        let (_dir, feed) = syndication_dir();
+        let out_dir = tempfile::tempdir().expect("temp dir");
+        let out = out_dir.path().join("out.jsonl");
+        let stdout = scan_to_file(&feed, &out);
+        assert!(
+            stdout.starts_with("4 articles from 4 outlets"),
+            "the human summary stays on stdout: {stdout}"
+        );
+        assert_eq!(file_names(out_dir.path()), ["out.jsonl"]);
+        let written = std::fs::read(&out).expect("out.jsonl");
+        assert_eq!(written, scan_json_bytes([&feed]), "same as --json -");
+    }
+
+    #[test]
+    fn replaces_an_existing_file() {
+        let (_dir, feed) = syndication_dir();
+        let out_dir = tempfile::tempdir().expect("temp dir");
+        let out = write_file(
+            out_dir.path(),
+            "out.jsonl",
+            b"stale output from an earlier run, much longer than nothing\n"
+                .repeat(1000)
+                .as_slice(),
+        );
+        scan_to_file(&feed, &out);
+        assert_eq!(file_names(out_dir.path()), ["out.jsonl"]);
+        let records = Records::new(parse_jsonl(&std::fs::read(&out).expect("out.jsonl")));
+        assert_eq!(records.documents().len(), syndication::articles().len());
+        assert_eq!(records.summary()["articles"], 4);
+    }
+}
