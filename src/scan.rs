@@ -12,11 +12,13 @@ use crate::article::Article;
 use crate::boilerplate::{self, Boilerplate, RepeatCounter};
 use crate::clean;
 use crate::cluster::{self, Edge, Family};
+use crate::credits::{Credit, Wires};
 use crate::dateline::Dateline;
 use crate::idf::Rarity;
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
 use crate::normalize::normalize;
+use crate::provenance::{self, Provenance};
 use crate::segment;
 use crate::shingle::Profile;
 use crate::similarity::{Reuse, Verifier};
@@ -49,6 +51,9 @@ pub struct ScanConfig {
     pub seed: u64,
     #[serde(skip)]
     pub verifier: Verifier,
+    /// Wire services beyond the built-in list.
+    #[serde(skip)]
+    pub wires: Wires,
 }
 
 impl Default for ScanConfig {
@@ -65,6 +70,7 @@ impl Default for ScanConfig {
             boilerplate_min_documents: 3,
             seed: 0x7769_7265_7472_6163,
             verifier: Verifier::default(),
+            wires: Wires::default(),
         }
     }
 }
@@ -165,6 +171,8 @@ pub struct Document {
     pub url: Option<String>,
     pub path: String,
     pub dateline: Option<Dateline>,
+    /// Wire credits in the article's own text.
+    pub credits: Vec<Credit>,
     pub hard_wrapped: bool,
     /// Sentence ids of this document.
     pub sentences: Range<u32>,
@@ -184,6 +192,7 @@ pub struct ScanResult {
     pub documents: Vec<Document>,
     pub sentences: Vec<Sentence>,
     pub families: Vec<Family>,
+    pub provenance: Provenance,
     pub stats: Stats,
 }
 
@@ -210,10 +219,11 @@ struct Draft {
 struct DraftDocument {
     sentences: Vec<Draft>,
     dateline: Option<Dateline>,
+    credits: Vec<Credit>,
     hard_wrapped: bool,
 }
 
-fn draft(article: &Article) -> DraftDocument {
+fn draft(article: &Article, wires: &Wires) -> DraftDocument {
     let layout = clean::layout(&article.text);
     let mut sentences = Vec::new();
     let mut dateline = None;
@@ -246,6 +256,7 @@ fn draft(article: &Article) -> DraftDocument {
     DraftDocument {
         sentences,
         dateline,
+        credits: wires.credits(&layout.text),
         hard_wrapped: layout.hard_wrapped,
     }
 }
@@ -260,7 +271,7 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
     let drafts: Vec<DraftDocument> = articles
         .par_iter()
         .map(|a| {
-            let d = draft(a);
+            let d = draft(a, &config.wires);
             progress.advance(1);
             d
         })
@@ -311,6 +322,7 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
             url: article.url.clone(),
             path: article.path.clone(),
             dateline: d.dateline,
+            credits: d.credits,
             hard_wrapped: d.hard_wrapped,
             sentences: first..sentences.len() as u32,
         });
@@ -436,12 +448,17 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
             s.best = best;
         }
     }
-    ScanResult {
+    let mut result = ScanResult {
         documents,
         sentences,
         families: clustering.families,
+        provenance: Provenance::default(),
         stats,
-    }
+    };
+    result.provenance = provenance::trace(&mut result, &config.wires, |a, b| {
+        judge(a, b).map(|(reuse, _)| reuse)
+    });
+    result
 }
 
 /// Marks sentences that repeat an earlier one of the same document word for

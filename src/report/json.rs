@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use super::{label_counts, outlet_count, round4, total_label_counts};
 use crate::boilerplate::Boilerplate;
+use crate::credits::Credit;
 use crate::dateline::Dateline;
+use crate::provenance::{Direction, DriftKind, OutletPair, Source, Upstream, UpstreamRef};
 use crate::scan::{Label, ScanConfig, ScanResult, Stats};
 use crate::similarity::Reuse;
 
@@ -29,6 +31,8 @@ enum Record<'a> {
         sentences: usize,
         labels: BTreeMap<Label, usize>,
         dateline: Option<&'a Dateline>,
+        credits: &'a [Credit],
+        upstream: Vec<UpstreamJson<'a>>,
     },
     Sentence {
         doc: &'a str,
@@ -41,13 +45,20 @@ enum Record<'a> {
         best_match: Option<BestMatch<'a>>,
         boilerplate: Option<Boilerplate>,
         repeat_of: Option<u32>,
+        source: Option<SourceJson<'a>>,
+        drift: Vec<DriftJson<'a>>,
     },
     Family {
         id: u32,
         members: Vec<(&'a str, u32)>,
         kind: Reuse,
         outlets: usize,
+        direction: Direction,
+        source: Option<SourceJson<'a>>,
+        upstream: Option<&'a Upstream>,
     },
+    #[serde(rename = "outlet_pair")]
+    OutletPair(&'a OutletPair),
     Summary {
         articles: usize,
         outlets: usize,
@@ -56,9 +67,42 @@ enum Record<'a> {
         labels: BTreeMap<Label, usize>,
         windows_1252_decoded: usize,
         skipped: &'a [String],
+        directions: BTreeMap<Direction, usize>,
+        drift_sentences: usize,
         stats: &'a Stats,
         config: &'a ScanConfig,
     },
+}
+
+/// A sentence reference or an agency, as the JSON spells it.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum SourceJson<'a> {
+    Sentence { doc: &'a str, index: u32 },
+    Agency { agency: &'a str, in_corpus: bool },
+}
+
+#[derive(Serialize)]
+struct UpstreamJson<'a> {
+    #[serde(flatten)]
+    from: SourceJsonRef<'a>,
+    sentences: usize,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum SourceJsonRef<'a> {
+    Document { doc: &'a str },
+    Agency { agency: &'a str, in_corpus: bool },
+}
+
+#[derive(Serialize)]
+struct DriftJson<'a> {
+    kind: DriftKind,
+    value: &'a str,
+    other_value: &'a str,
+    doc: &'a str,
+    index: u32,
 }
 
 #[derive(Serialize)]
@@ -67,6 +111,25 @@ struct BestMatch<'a> {
     index: u32,
     similarity: f64,
     reuse: Reuse,
+}
+
+fn sentence_ref(result: &ScanResult, id: u32) -> (&str, u32) {
+    let s = &result.sentences[id as usize];
+    (result.documents[s.doc as usize].id.as_str(), s.index)
+}
+
+fn source_json<'a>(result: &'a ScanResult, source: &'a Source) -> SourceJson<'a> {
+    match source {
+        Source::Sentence(id) => {
+            let (doc, index) = sentence_ref(result, *id);
+            SourceJson::Sentence { doc, index }
+        }
+
+        Source::Agency(up) => SourceJson::Agency {
+            agency: &up.agency,
+            in_corpus: up.in_corpus,
+        },
+    }
 }
 
 /// Facts about the input that the scan itself does not know.
@@ -97,8 +160,25 @@ pub fn write(
             sentences: doc.sentences.len(),
             labels: label_counts(result, d),
             dateline: doc.dateline.as_ref(),
+            credits: &doc.credits,
+            upstream: result.provenance.upstream[d]
+                .iter()
+                .map(|u| UpstreamJson {
+                    from: match &u.source {
+                        UpstreamRef::Document(e) => SourceJsonRef::Document {
+                            doc: &result.documents[*e as usize].id,
+                        },
+                        UpstreamRef::Agency(up) => SourceJsonRef::Agency {
+                            agency: &up.agency,
+                            in_corpus: up.in_corpus,
+                        },
+                    },
+                    sentences: u.sentences,
+                })
+                .collect(),
         })?;
-        for s in &result.sentences[doc.sentences.start as usize..doc.sentences.end as usize] {
+        for id in doc.sentences.start as usize..doc.sentences.end as usize {
+            let s = &result.sentences[id];
             let best_match = s.best.map(|m| {
                 let other = &result.sentences[m.sentence as usize];
                 BestMatch {
@@ -119,6 +199,22 @@ pub fn write(
                 best_match,
                 boilerplate: s.boilerplate,
                 repeat_of: s.repeat_of,
+                source: result.provenance.source_of[id]
+                    .as_ref()
+                    .map(|src| source_json(result, src)),
+                drift: result.provenance.drift[id]
+                    .iter()
+                    .map(|d| {
+                        let (doc, index) = sentence_ref(result, d.other);
+                        DriftJson {
+                            kind: d.kind,
+                            value: &d.value,
+                            other_value: &d.other_value,
+                            doc,
+                            index,
+                        }
+                    })
+                    .collect(),
             })?;
         }
     }
@@ -142,12 +238,26 @@ pub fn write(
             .collect();
         outlets.sort_unstable();
         outlets.dedup();
+        let source = &result.provenance.families[id];
         line(&Record::Family {
             id: id as u32,
             members,
             kind: family.kind,
             outlets: outlets.len(),
+            direction: source.direction,
+            source: source.sentence.map(|s| {
+                let (doc, index) = sentence_ref(result, s);
+                SourceJson::Sentence { doc, index }
+            }),
+            upstream: source.upstream.as_ref(),
         })?;
+    }
+    for pair in &result.provenance.outlet_pairs {
+        line(&Record::OutletPair(pair))?;
+    }
+    let mut directions: BTreeMap<Direction, usize> = BTreeMap::new();
+    for f in &result.provenance.families {
+        *directions.entry(f.direction).or_default() += 1;
     }
     line(&Record::Summary {
         articles: result.documents.len(),
@@ -157,6 +267,13 @@ pub fn write(
         labels: total_label_counts(result),
         windows_1252_decoded: input.windows_1252_decoded,
         skipped: &input.skipped,
+        directions,
+        drift_sentences: result
+            .provenance
+            .drift
+            .iter()
+            .filter(|d| !d.is_empty())
+            .count(),
         stats: &result.stats,
         config,
     })?;
