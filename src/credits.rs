@@ -167,7 +167,7 @@ impl Wires {
                 });
             }
         }
-        out.sort_by(|a, b| (a.start, a.kind).cmp(&(b.start, b.kind)));
+        out.sort_by_key(|a| (a.start, a.kind));
         out.dedup_by(|b, a| a.start <= b.start && b.start < a.end);
         out
     }

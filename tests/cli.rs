@@ -377,10 +377,32 @@ mod syndicated {
                 "family {family} of wire sentence {wire_index} is {:?}, missing some of {copies:?}",
                 families[&family]
             );
+            // The wire published first, so it is every copy's source.
+            let record = records
+                .families()
+                .into_iter()
+                .find(|f| f["id"] == family)
+                .expect("family record");
+            assert_eq!(record["direction"], "earliest", "{record}");
+            assert_eq!(
+                record["source"],
+                json!({"doc": syndication::WIRE, "index": wire_index})
+            );
+            for (doc, index) in &copies {
+                let copy = records.sentence(doc, *index);
+                if doc != syndication::WIRE {
+                    assert_eq!(
+                        copy["source"],
+                        json!({"doc": syndication::WIRE, "index": wire_index}),
+                        "{copy}"
+                    );
+                }
+            }
         }
+        // The source sentences are the original; the outlets' own are too.
         assert_eq!(
             records.summary()["labels"]["original"],
-            syndication::OWN_SENTENCES.len() as u64
+            (syndication::OWN_SENTENCES.len() + syndication::WIRE_SENTENCES.len()) as u64
         );
     }
 }
