@@ -25,6 +25,8 @@ pub enum Boilerplate {
     Repeated,
     /// A date or time stamp ("Updated: July 15, 2018 @ 6:15 am").
     Timestamp,
+    /// Page script or markup that leaked into the text.
+    Code,
 }
 
 /// Lines longer than this are article text, whatever they contain.
@@ -120,6 +122,12 @@ const TIME_WORDS: &[&str] = &[
     "et",
     "ist",
     "kst",
+    "ct",
+    "mt",
+    "pt",
+    "a",
+    "p",
+    "m",
     "th",
     "st",
     "nd",
@@ -128,28 +136,72 @@ const TIME_WORDS: &[&str] = &[
 
 /// Judges one paragraph on its own text.
 pub fn classify_line(text: &str) -> Option<Boilerplate> {
+    if looks_like_code(text) {
+        return Some(Boilerplate::Code);
+    }
+    if is_tweet_signature(text) {
+        return Some(Boilerplate::Phrase);
+    }
     let normalized = normalize(text);
-    let n_words = words(&normalized).len();
+    let tokens = words(&normalized);
+    let n_words = tokens.len();
+    let terminal = normalized
+        .trim_end_matches(['"', '\'', ')'])
+        .ends_with(['.', '!', '?']);
+    // A stamp may carry a byline: "Jane Doe, USA TODAY Published 3:55 a.m.
+    // ET July 16, 2018 | Updated 7:15 a.m. ET July 16, 2018".
+    let stamp_words = tokens
+        .iter()
+        .filter(|w| is_number(w) || TIME_WORDS.contains(w))
+        .count();
+    if !terminal
+        && n_words <= 2 * MAX_WORDS
+        && stamp_words * 2 > n_words
+        && (n_words <= 12 || stamp_words * 10 >= n_words * 6)
+    {
+        return Some(Boilerplate::Timestamp);
+    }
     if n_words > MAX_WORDS {
         return None;
     }
     if PHRASES.iter().any(|p| normalized.contains(p)) {
         return Some(Boilerplate::Phrase);
     }
-    let terminal = normalized
-        .trim_end_matches(['"', '\'', ')'])
-        .ends_with(['.', '!', '?']);
-    let stamp_words = words(&normalized)
-        .iter()
-        .filter(|w| is_number(w) || TIME_WORDS.contains(w))
-        .count();
-    if !terminal && stamp_words * 2 > n_words && n_words <= 12 {
-        return Some(Boilerplate::Timestamp);
-    }
     if n_words <= 4 && !terminal {
         return Some(Boilerplate::Navigation);
     }
     None
+}
+
+/// Script leaked from the page ("window._taboola = window._taboola || [];")
+/// is dense in the punctuation of code and almost free of it in prose.
+fn looks_like_code(text: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "||",
+        "&&",
+        "=>",
+        "function(",
+        ".push(",
+        "window.",
+        "document.",
+        "var ",
+    ];
+    let code = text
+        .chars()
+        .filter(|c| matches!(c, '{' | '}' | ';' | '=' | '|' | '<' | '>' | '[' | ']'))
+        .count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    code >= 4 && (code * 12 >= letters || MARKERS.iter().any(|m| text.contains(m)))
+}
+
+/// The attribution line under an embedded tweet:
+/// "— Donald J. Trump (@realDonaldTrump) July 16, 2018".
+fn is_tweet_signature(text: &str) -> bool {
+    let t = text.trim();
+    let year = t.len() >= 4
+        && t.is_char_boundary(t.len() - 4)
+        && t[t.len() - 4..].bytes().all(|b| b.is_ascii_digit());
+    t.contains("(@") && year
 }
 
 /// Key of a short line for counting repeats; `None` for article-length
@@ -201,6 +253,9 @@ mod tests {
             "July 14, 2018 04:23 PM",
             "Updated: July 15, 2018 @ 6:15 am",
             "Sunday, Jul 15th 2018 5-Day Forecast",
+            "window._taboola = window._taboola || []; _taboola.push({ mode: 'thumbnails-c', container: 'taboola-interstitial-gallery-thumbnails-3', placement: 'Interstitial Gallery Thumbnails 3', target_type: 'mix' });",
+            "\u{2014} Donald J. Trump (@realDonaldTrump) July 16, 2018",
+            "Gregory Korte and John Fritze , USA TODAY Published 3:55 a.m. ET July 16, 2018 | Updated 7:15 a.m. ET July 16, 2018",
         ] {
             assert!(classify_line(line).is_some(), "{line}");
         }

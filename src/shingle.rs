@@ -70,9 +70,11 @@ impl Profile {
         }
     }
 
-    /// Sentences with too little text to fingerprint reliably.
+    /// Sentences with too little text to fingerprint reliably. Figures do
+    /// not count: they are masked, so "July 15, 2018" and "July 16, 2018"
+    /// look alike and only the words around them tell sentences apart.
     pub fn is_too_short(&self, min_words: usize) -> bool {
-        self.words.len() < min_words
+        self.words.len() - self.numbers.len() < min_words
     }
 }
 
