@@ -17,11 +17,13 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find sentence families across outlets and label every sentence.
     #[command(
-        after_help = "Examples:\n  wiretrace scan corpus\n  wiretrace scan dump.jsonl.gz --json out.jsonl\n  wiretrace scan export.jsonl --text-field body --outlet-field site --json -\n\nInputs: folders (recursive; .txt/.md = one article, .jsonl/.ndjson = one per line), files, or - for stdin; gzip and zstd are detected from their bytes. A folder may hold metadata.jsonl or metadata.csv (file, outlet, published, url, title)."
+        after_help = "Examples:\n  wiretrace scan corpus\n  wiretrace scan dump.jsonl.gz --json out.jsonl\n  wiretrace scan corpus --html report.html\n  wiretrace scan export.jsonl --text-field body --outlet-field site --json -\n\nInputs: folders (recursive; .txt/.md = one article, .jsonl/.ndjson = one per line), files, or - for stdin; gzip and zstd are detected from their bytes. A folder may hold metadata.jsonl or metadata.csv (file, outlet, published, url, title)."
     )]
     Scan(ScanArgs),
     /// Score sentence pairs the way a scan would and print the label.
@@ -44,6 +46,12 @@ pub struct ScanArgs {
     /// Write JSON Lines results here (- for stdout; the summary then goes to stderr).
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
+    /// Write a self-contained HTML report here (no network or external assets needed to view it).
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
+    /// Families and articles shown in the HTML report (the largest and most shared first).
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub html_top: usize,
     /// Worker threads (default: all cores). The output does not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -56,6 +64,11 @@ pub struct ScanArgs {
     /// Families listed in the summary.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+    /// Treat this outlet or agency as a wire service too (repeatable); AP,
+    /// Reuters, AFP, PA, Yonhap, IANS, ANI, PTI, Xinhua, Kyodo, TASS, KCNA,
+    /// dpa, EFE, ANSA, UPI and Bloomberg are built in.
+    #[arg(long = "wire", value_name = "NAME")]
+    pub wires: Vec<String>,
     #[command(flatten)]
     pub fields: FieldArgs,
     #[command(flatten)]

@@ -16,10 +16,11 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 
 use cli::{CalibrateArgs, Cli, Command, CompareArgs, PairInput, ScanArgs};
+use wiretrace::credits::Wires;
 use wiretrace::ingest::{self, FieldNames, IngestOptions};
 use wiretrace::pairs::{self, Agreement, PairLine};
 use wiretrace::report::json::InputSummary;
-use wiretrace::report::{json, terminal};
+use wiretrace::report::{html, json, terminal};
 use wiretrace::scan::{self, ScanConfig};
 use wiretrace::shingle::Profile;
 use wiretrace::similarity::{PairFeatures, Thresholds, Verifier};
@@ -87,6 +88,7 @@ fn run_scan(args: ScanArgs) -> Result<()> {
         rewrites: !m.no_rewrites,
         min_words: m.min_words,
         min_specificity: m.min_specificity,
+        wires: Wires::new(args.wires.clone()),
         ..ScanConfig::default()
     };
     let progress = progress::Bars::new(show_progress);
@@ -106,8 +108,19 @@ fn run_scan(args: ScanArgs) -> Result<()> {
         Some(path) => write_atomically(path, |w| json::write(w, &result, &config, &input))?,
         None => {}
     }
+    if let Some(path) = &args.html {
+        let options = html::HtmlOptions { top: args.html_top };
+        write_atomically(path, |w| html::write(w, &result, &input, options))?;
+    }
+    // console's checks honour NO_COLOR and CLICOLOR, and a pipe is never
+    // coloured.
     let options = terminal::SummaryOptions {
         top_families: args.top,
+        colour: if json_to_stdout {
+            console::colors_enabled_stderr()
+        } else {
+            console::colors_enabled()
+        },
         ..Default::default()
     };
     if json_to_stdout {

@@ -866,3 +866,187 @@ mod json_file {
         assert_eq!(records.summary()["articles"], 4);
     }
 }
+
+/// Who copied whom: the evidence order of the provenance stage.
+mod provenance {
+    use super::*;
+
+    const STORY: [&str; 4] = [
+        "The city council approved a new budget of 450 million dollars for road repairs on Tuesday evening.",
+        "Council members said the money would pay for resurfacing more than ninety miles of streets across the city.",
+        "Opponents argued that the plan ignored public transport and would mostly benefit suburban commuters.",
+        "Construction crews are expected to begin work on the first projects in early April next year.",
+    ];
+
+    /// Articles as (id, outlet, published, text) in a temp JSONL file.
+    fn scan_articles(articles: &[(&str, &str, Option<&str>, String)], extra: &[&str]) -> Records {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let records: Vec<Value> = articles
+            .iter()
+            .map(|(id, outlet, published, text)| json!({"id": id, "outlet": outlet, "published": published, "text": text}))
+            .collect();
+        let file = write_file(dir.path(), "news.jsonl", jsonl(&records).as_bytes());
+        let mut args: Vec<&std::ffi::OsStr> = vec![file.as_os_str()];
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        scan_json(args)
+    }
+
+    fn story(prefix: &str, changed: Option<(&str, &str)>) -> String {
+        let body = STORY.join(" ");
+        let body = match changed {
+            Some((from, to)) => body.replace(from, to),
+            None => body,
+        };
+        format!("{prefix}{body}")
+    }
+
+    fn family_of<'a>(records: &'a Records, doc: &str, index: u64) -> &'a Value {
+        let id = records.sentence(doc, index)["family"].clone();
+        records
+            .families()
+            .into_iter()
+            .find(|f| f["id"] == id)
+            .expect("sentence is in a family")
+    }
+
+    #[test]
+    fn credited_agency_not_in_corpus_is_upstream() {
+        let records = scan_articles(
+            &[
+                (
+                    "a",
+                    "Daily Herald",
+                    None,
+                    story("SPRINGFIELD (AP) \u{2014} ", None),
+                ),
+                (
+                    "b",
+                    "Evening Post",
+                    None,
+                    story("SPRINGFIELD (AP) \u{2014} ", None),
+                ),
+            ],
+            &[],
+        );
+        let family = family_of(&records, "a", 0);
+        assert_eq!(family["direction"], "credit", "{family}");
+        assert_eq!(
+            family["upstream"],
+            json!({"agency": "AP", "in_corpus": false})
+        );
+        assert_eq!(
+            records.sentence("b", 0)["source"],
+            json!({"agency": "AP", "in_corpus": false})
+        );
+        let doc = &records.documents()[0];
+        assert_eq!(doc["credits"][0]["agency"], "AP");
+        assert_eq!(doc["credits"][0]["kind"], "dateline");
+        assert_eq!(doc["dateline"]["agency"], "AP");
+        assert_eq!(
+            doc["upstream"],
+            json!([{"agency": "AP", "in_corpus": false, "sentences": STORY.len()}])
+        );
+    }
+
+    #[test]
+    fn without_evidence_the_direction_is_unknown() {
+        let records = scan_articles(
+            &[
+                ("a", "Daily Herald", None, story("", None)),
+                ("b", "Evening Post", None, story("", None)),
+            ],
+            &[],
+        );
+        let family = family_of(&records, "a", 0);
+        assert_eq!(family["direction"], "unknown");
+        assert_eq!(family["source"], Value::Null);
+        assert_eq!(records.sentence("a", 0)["source"], Value::Null);
+        assert_eq!(records.sentence("a", 0)["label"], "verbatim");
+    }
+
+    #[test]
+    fn a_wire_outlet_is_the_source_even_when_published_later() {
+        let records = scan_articles(
+            &[
+                (
+                    "copy",
+                    "Daily Herald",
+                    Some("2024-05-06T08:00:00Z"),
+                    story("", None),
+                ),
+                (
+                    "wire",
+                    "Reuters",
+                    Some("2024-05-06T09:00:00Z"),
+                    story("", None),
+                ),
+            ],
+            &[],
+        );
+        let family = family_of(&records, "copy", 1);
+        assert_eq!(family["direction"], "wire");
+        assert_eq!(family["source"], json!({"doc": "wire", "index": 1}));
+        assert_eq!(records.sentence("wire", 1)["label"], "original");
+        assert_eq!(records.sentence("copy", 1)["label"], "verbatim");
+        let pairs: Vec<&Value> = records
+            .all
+            .iter()
+            .filter(|r| r["type"] == "outlet_pair")
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                &json!({"type": "outlet_pair", "from": "Reuters", "to": "Daily Herald", "sentences": STORY.len()})
+            ]
+        );
+    }
+
+    #[test]
+    fn user_named_wires_count_as_wire_copy() {
+        let records = scan_articles(
+            &[
+                ("copy", "Daily Herald", None, story("", None)),
+                ("wire", "Interfax", None, story("", None)),
+            ],
+            &["--wire", "Interfax"],
+        );
+        assert_eq!(family_of(&records, "copy", 0)["direction"], "wire");
+    }
+
+    #[test]
+    fn changed_figures_are_flagged_on_both_sentences() {
+        let records = scan_articles(
+            &[
+                (
+                    "first",
+                    "Daily Herald",
+                    Some("2024-05-06T08:00:00Z"),
+                    story("", None),
+                ),
+                (
+                    "later",
+                    "Evening Post",
+                    Some("2024-05-06T11:00:00Z"),
+                    story("", Some(("450 million", "540 million"))),
+                ),
+            ],
+            &[],
+        );
+        let copy = records.sentence("later", 0);
+        assert_eq!(copy["source"], json!({"doc": "first", "index": 0}));
+        assert_eq!(
+            copy["drift"],
+            json!([{"kind": "number", "value": "540", "other_value": "450", "doc": "first", "index": 0}])
+        );
+        assert_eq!(
+            records.sentence("first", 0)["drift"],
+            json!([{"kind": "number", "value": "450", "other_value": "540", "doc": "later", "index": 0}])
+        );
+        assert_eq!(
+            records.sentence("later", 1)["drift"],
+            json!([]),
+            "unchanged sentences have no drift"
+        );
+        assert_eq!(records.summary()["drift_sentences"], 2);
+    }
+}

@@ -1,7 +1,8 @@
-//! Renderers of a [`ScanResult`]: JSON Lines for machines, a summary for
-//! people. Both read the same result; neither computes anything the other
-//! could disagree with.
+//! Renderers of a [`ScanResult`]: JSON Lines for machines, a summary and an
+//! HTML report for people. All read the same result; none computes anything
+//! another could disagree with.
 
+pub mod html;
 pub mod json;
 pub mod terminal;
 
