@@ -44,10 +44,16 @@ pub struct Clustering {
 /// families.
 const MAX_SAMPLE: usize = 6;
 
-/// Clusters `n` sentences from `edges`. `related(x, y)` is asked whether
+/// Clusters the sentences (`document[i]` is sentence `i`'s document) from
+/// `edges`. `related(x, y)` is asked whether
 /// two sentences are related before a non-verbatim edge may join their
 /// families.
-pub fn cluster(n: usize, mut edges: Vec<Edge>, related: impl Fn(u32, u32) -> bool) -> Clustering {
+pub fn cluster(
+    document: &[u32],
+    mut edges: Vec<Edge>,
+    related: impl Fn(u32, u32) -> bool,
+) -> Clustering {
+    let n = document.len();
     edges.sort_by(|x, y| {
         x.reuse
             .cmp(&y.reuse)
@@ -62,9 +68,25 @@ pub fn cluster(n: usize, mut edges: Vec<Edge>, related: impl Fn(u32, u32) -> boo
     // family from one claim to another.
     let mut sample: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
     let mut kind: Vec<Reuse> = vec![Reuse::Verbatim; n];
+    // Per root: its members' documents, sorted. Two different sentences of
+    // one article are two claims (repeats were set aside before matching),
+    // so no link may put them in one family: this is what stops an
+    // aggregator page of snippets from chaining its stories together.
+    let mut docs: Vec<Vec<u32>> = document.iter().map(|&d| vec![d]).collect();
     for e in &edges {
         let (ra, rb) = (sets.find(e.a), sets.find(e.b));
         if ra == rb {
+            continue;
+        }
+        let (small, large) = if docs[ra as usize].len() <= docs[rb as usize].len() {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        if docs[small as usize]
+            .iter()
+            .any(|d| docs[large as usize].binary_search(d).is_ok())
+        {
             continue;
         }
         let guarded = e.reuse != Reuse::Verbatim;
@@ -88,6 +110,10 @@ pub fn cluster(n: usize, mut edges: Vec<Edge>, related: impl Fn(u32, u32) -> boo
             }
             sample[root as usize] = merged;
             kind[root as usize] = merged_kind;
+            let mut joined = std::mem::take(&mut docs[other as usize]);
+            joined.extend_from_slice(&docs[root as usize]);
+            joined.sort_unstable();
+            docs[root as usize] = joined;
         }
     }
 
@@ -136,7 +162,7 @@ mod tests {
     #[test]
     fn verbatim_links_chain() {
         let c = cluster(
-            4,
+            &[0, 1, 2, 3],
             vec![edge(0, 1, Reuse::Verbatim), edge(1, 2, Reuse::Verbatim)],
             |_, _| false,
         );
@@ -155,18 +181,28 @@ mod tests {
             edge(2, 3, Reuse::Verbatim),
             edge(1, 2, Reuse::Rewritten),
         ];
-        let c = cluster(4, edges.clone(), |_, _| false);
+        let c = cluster(&[0, 1, 2, 3], edges.clone(), |_, _| false);
         assert_eq!(c.families.len(), 2);
         assert_eq!(c.kept.len(), 2);
-        let c = cluster(4, edges, |_, _| true);
+        let c = cluster(&[0, 1, 2, 3], edges, |_, _| true);
         assert_eq!(c.families.len(), 1);
         assert_eq!(c.families[0].kind, Reuse::Rewritten);
     }
 
     #[test]
+    fn two_sentences_of_one_document_never_share_a_family() {
+        // Sentences 0 and 2 are in document 7; 1 links to both.
+        let edges = vec![edge(0, 1, Reuse::Verbatim), edge(1, 2, Reuse::Verbatim)];
+        let c = cluster(&[7, 8, 7], edges, |_, _| true);
+        assert_eq!(c.families.len(), 1);
+        assert_eq!(c.families[0].members, [0, 1]);
+        assert_eq!(c.family_of[2], None);
+    }
+
+    #[test]
     fn family_order_is_by_smallest_member() {
         let c = cluster(
-            6,
+            &[0, 1, 2, 3, 4, 5],
             vec![edge(4, 5, Reuse::Verbatim), edge(1, 3, Reuse::Verbatim)],
             |_, _| false,
         );

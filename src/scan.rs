@@ -407,7 +407,8 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
     progress.finish_stage();
     stats.verified_pairs = edges.len();
 
-    let clustering = cluster::cluster(sentences.len(), edges, |a, b| judge(a, b).is_some());
+    let document: Vec<u32> = sentences.iter().map(|s| s.doc).collect();
+    let clustering = cluster::cluster(&document, edges, |a, b| judge(a, b).is_some());
     for e in &clustering.kept {
         for (me, other) in [(e.a, e.b), (e.b, e.a)] {
             let candidate = Match {
