@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
     name = "wiretrace",
     version,
     about = "Trace where news text came from: which sentences were syndicated, rewritten from wire copy, or original.",
-    after_help = "Examples:\n  wiretrace scan corpus\n  wiretrace scan dump.jsonl.gz --json out.jsonl\n  cat dump.jsonl | wiretrace scan - --json - --quiet\n  wiretrace compare \"600 troops were killed.\" \"At least 600 soldiers died.\"\n  wiretrace compare --tsv pairs.tsv --columns 4,5 --header\n\nExit status: 0 success, 2 error (the message names the file and line)."
+    after_help = "Examples:\n  wiretrace scan corpus\n  wiretrace scan dump.jsonl.gz --json out.jsonl\n  cat dump.jsonl | wiretrace scan - --json - --quiet\n  wiretrace compare \"600 troops were killed.\" \"At least 600 soldiers died.\"\n  wiretrace compare --tsv pairs.tsv --columns 4,5 --header\n\nExit status: 0 success, 1 no articles found, 2 error (the message names the file and line), 130 interrupted."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -58,6 +58,10 @@ pub struct ScanArgs {
     /// Skip unreadable files and bad JSONL lines (listed in the summary) instead of stopping.
     #[arg(long)]
     pub keep_going: bool,
+    /// Cut articles longer than this many bytes (with a warning), so one
+    /// pathological document cannot exhaust memory. 0: no limit.
+    #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
+    pub max_doc_bytes: usize,
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,

@@ -5,6 +5,7 @@
 //! 2 error. A closed pipe (`wiretrace scan ... | head`) ends quietly.
 
 mod cli;
+mod output;
 mod progress;
 
 use std::fs::{self, File};
@@ -27,14 +28,37 @@ use wiretrace::similarity::{PairFeatures, Thresholds, Verifier};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C (or SIGTERM) removes any output still being written, so an
+    // interrupted run leaves neither a half-written file nor a temporary one.
+    let _ = ctrlc::set_handler(|| {
+        output::remove_pending();
+        std::process::exit(130);
+    });
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("wiretrace: error: {err:#}");
+            eprintln!("wiretrace: error: {}", describe(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, each said once: library errors already name
+/// their cause in their own message.
+fn describe(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -44,15 +68,15 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
-        Command::Compare(args) => run_compare(args),
-        Command::Calibrate(args) => run_calibrate(args),
+        Command::Compare(args) => run_compare(args).map(|()| ExitCode::SUCCESS),
+        Command::Calibrate(args) => run_calibrate(args).map(|()| ExitCode::SUCCESS),
     }
 }
 
-fn run_scan(args: ScanArgs) -> Result<()> {
+fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     if let Some(threads) = args.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
@@ -69,14 +93,21 @@ fn run_scan(args: ScanArgs) -> Result<()> {
             title: args.fields.title_field,
         },
         keep_going: args.keep_going,
+        max_doc_bytes: (args.max_doc_bytes > 0).then_some(args.max_doc_bytes),
     };
     let show_progress = !args.quiet && io::stderr().is_terminal();
     let corpus = ingest::read_inputs(&args.inputs, &options)?;
-    for skipped in &corpus.skipped {
-        eprintln!(
-            "wiretrace: warning: skipped {}",
-            terminal::sanitize(skipped)
-        );
+    for (what, list) in [
+        ("skipped", &corpus.skipped),
+        ("truncated (--max-doc-bytes)", &corpus.truncated),
+        ("duplicate", &corpus.renamed_ids),
+    ] {
+        for item in list {
+            eprintln!("wiretrace: warning: {what} {}", terminal::sanitize(item));
+        }
+    }
+    if corpus.articles.is_empty() {
+        eprintln!("wiretrace: warning: no articles found in the input");
     }
     let m = &args.matching;
     let config = ScanConfig {
@@ -93,17 +124,23 @@ fn run_scan(args: ScanArgs) -> Result<()> {
     };
     let progress = progress::Bars::new(show_progress);
     let result = scan::scan(&corpus.articles, &config, &progress);
+    let found_articles = !corpus.articles.is_empty();
     let input = InputSummary {
         windows_1252_decoded: corpus.windows_1252_decoded,
         skipped: corpus.skipped,
+        truncated: corpus.truncated,
+        renamed_ids: corpus.renamed_ids,
     };
 
     let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));
     match &args.json {
-        Some(path) if json_to_stdout => {
-            let stdout = io::stdout();
-            json::write(&mut BufWriter::new(stdout.lock()), &result, &config, &input)?;
-            let _ = path;
+        Some(_) if json_to_stdout => {
+            json::write(
+                &mut BufWriter::new(io::stdout().lock()),
+                &result,
+                &config,
+                &input,
+            )?;
         }
         Some(path) => write_atomically(path, |w| json::write(w, &result, &config, &input))?,
         None => {}
@@ -133,7 +170,12 @@ fn run_scan(args: ScanArgs) -> Result<()> {
             options,
         )?;
     }
-    Ok(())
+    // Exit 1 says "nothing to scan" to scripts, like grep's "no match".
+    Ok(if found_articles {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Writes to a temporary file beside `path` and renames it into place, so
@@ -155,6 +197,7 @@ fn write_atomically(
         name.to_string_lossy(),
         std::process::id()
     ));
+    output::register(&tmp);
     let result = (|| -> Result<()> {
         let file = File::create(&tmp).with_context(|| {
             format!(
@@ -171,6 +214,7 @@ fn write_atomically(
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
+    output::unregister(&tmp);
     result
 }
 

@@ -137,6 +137,14 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn normalization_is_idempotent(text in "\\PC{0,80}") {
+            let once = normalize(&text);
+            proptest::prop_assert_eq!(normalize(&once), once);
+        }
+    }
+
     #[test]
     fn numbers_stay_whole_words() {
         let n = normalize("The S&P rose 1.5% to 4,123.45; Korea's 600, not 1,000.");

@@ -146,6 +146,25 @@ mod tests {
         assert_eq!(spans, [8..30, 31..40]);
     }
 
+    proptest::proptest! {
+        /// Over whole articles (layout then segmentation): every span is in
+        /// bounds, on character boundaries, non-empty, ordered and
+        /// disjoint, whatever the text.
+        #[test]
+        fn spans_are_valid(text in "([A-Za-z\u{e9}\u{4e2d}\u{5d0}\u{1F600}\u{200B} .,!?\"'\n()0-9-]|Mr\\. |U\\.S\\. |\u{201C}|\u{201D}){0,300}") {
+            let layout = crate::clean::layout(&text);
+            let mut last = 0;
+            for p in &layout.paragraphs {
+                let (spans, _) = sentences(&layout.text, p.clone());
+                for span in spans {
+                    proptest::prop_assert!(span.start >= last && span.start < span.end && span.end <= text.len());
+                    proptest::prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+                    last = span.end;
+                }
+            }
+        }
+    }
+
     #[test]
     fn headline_without_punctuation_is_one_sentence() {
         assert_eq!(

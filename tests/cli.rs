@@ -704,7 +704,7 @@ fn output_does_not_depend_on_thread_count() {
     let one = run("1");
     let records = parse_jsonl(&one);
     assert!(records.len() > 200, "a corpus worth splitting over threads");
-    for threads in ["2", "4"] {
+    for threads in ["2", "8"] {
         assert!(
             one == run(threads),
             "--threads {threads} output differs from --threads 1"
@@ -1048,5 +1048,409 @@ mod provenance {
             "unchanged sentences have no drift"
         );
         assert_eq!(records.summary()["drift_sentences"], 2);
+    }
+}
+
+/// Issue 5's bad-input table: one test per row, as documented in the README.
+mod reliability {
+    use super::*;
+    use std::process::Stdio;
+
+    /// Runs `scan ARGS --quiet --json -` and returns (exit code, stdout records or
+    /// empty, stderr).
+    fn scan(args: &[&std::ffi::OsStr]) -> (Option<i32>, Vec<Value>, String) {
+        let output = wiretrace()
+            .args(["scan", "--quiet", "--json", "-"])
+            .args(args)
+            .output()
+            .expect("wiretrace runs");
+        let records = if output.status.success() || output.status.code() == Some(1) {
+            parse_jsonl(&output.stdout)
+        } else {
+            Vec::new()
+        };
+        (
+            output.status.code(),
+            records,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    fn summary(records: &[Value]) -> &Value {
+        records.last().expect("a summary record")
+    }
+
+    fn one_article_jsonl(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {
+        write_file(
+            dir,
+            name,
+            jsonl(&[json!({"id": "a", "outlet": "A", "text": text})]).as_bytes(),
+        )
+    }
+
+    use std::path::PathBuf;
+
+    #[test]
+    fn unreadable_file_exits_2_naming_it() {
+        // Reading /proc/self/mem from offset 0 fails even for root, unlike
+        // a chmod 000 file.
+        let path = std::path::Path::new("/proc/self/mem");
+        if !path.exists() {
+            eprintln!("skipping: no /proc/self/mem on this system");
+            return;
+        }
+        let (code, _, stderr) = scan(&[path.as_os_str()]);
+        assert_eq!(code, Some(2));
+        assert!(stderr.contains("/proc/self/mem:"), "{stderr}");
+        assert_eq!(
+            stderr.matches("os error").count(),
+            1,
+            "the cause is said once: {stderr}"
+        );
+    }
+
+    #[test]
+    fn empty_file_is_an_article_without_sentences() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = write_file(dir.path(), "empty.txt", b"");
+        let (code, records, _) = scan(&[file.as_os_str()]);
+        assert_eq!(code, Some(0));
+        assert_eq!(summary(&records)["articles"], 1);
+        assert_eq!(summary(&records)["sentences"], 0);
+    }
+
+    #[test]
+    fn empty_corpus_exits_1_with_a_warning() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (code, records, stderr) = scan(&[dir.path().as_os_str()]);
+        assert_eq!(code, Some(1), "nothing to scan");
+        assert!(stderr.contains("no articles found"), "{stderr}");
+        assert_eq!(
+            summary(&records)["articles"],
+            0,
+            "the JSON is still complete"
+        );
+    }
+
+    #[test]
+    fn binary_file_in_a_folder_is_skipped_and_counted() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_file(
+            dir.path(),
+            "a.txt",
+            b"The council approved the budget on Tuesday evening after a long debate.",
+        );
+        write_file(
+            dir.path(),
+            "b.txt",
+            b"\x7fELF\x02\x01\x01\x00\x00\x00\x00binary\x00\x00\x01",
+        );
+        let (code, records, stderr) = scan(&[dir.path().as_os_str()]);
+        assert_eq!(code, Some(0));
+        assert_eq!(summary(&records)["articles"], 1);
+        let skipped = summary(&records)["skipped"]
+            .as_array()
+            .expect("list")
+            .clone();
+        assert_eq!(skipped.len(), 1);
+        assert!(
+            skipped[0]
+                .as_str()
+                .unwrap_or("")
+                .contains("b.txt: binary file"),
+            "{skipped:?}"
+        );
+        assert!(stderr.contains("warning: skipped"), "{stderr}");
+    }
+
+    #[test]
+    fn truncated_gzip_and_zstd_name_the_file_and_keep_going_scans_the_rest() {
+        for (name, bytes) in [
+            ("cut.jsonl.gz", gzip(syndication::jsonl().as_bytes())),
+            ("cut.jsonl.zst", zstd(syndication::jsonl().as_bytes())),
+        ] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let cut = write_file(dir.path(), name, &bytes[..bytes.len() / 2]);
+            let good = write_file(dir.path(), "good.jsonl", syndication::jsonl().as_bytes());
+            let (code, _, stderr) = scan(&[cut.as_os_str()]);
+            assert_eq!(code, Some(2), "{name}");
+            assert!(stderr.contains(name), "{name}: {stderr}");
+            let (code, records, _) =
+                scan(&[cut.as_os_str(), "--keep-going".as_ref(), good.as_os_str()]);
+            assert_eq!(code, Some(0), "{name}");
+            assert_eq!(
+                summary(&records)["articles"],
+                syndication::articles().len() as u64
+            );
+            assert!(
+                summary(&records)["skipped"][0]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains(name),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn wrong_type_text_names_file_line_and_keep_going_counts_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let content = jsonl(&[
+            json!({"id": "a", "outlet": "A", "text": "A perfectly ordinary sentence about the weather today."}),
+            json!({"id": "b", "outlet": "B", "text": ["not", "a", "string"]}),
+        ]);
+        let file = write_file(dir.path(), "types.jsonl", content.as_bytes());
+        let (code, _, stderr) = scan(&[file.as_os_str()]);
+        assert_eq!(code, Some(2));
+        assert!(
+            stderr.contains("types.jsonl:2: field \"text\" should be a string"),
+            "{stderr}"
+        );
+        let (code, records, _) = scan(&[file.as_os_str(), "--keep-going".as_ref()]);
+        assert_eq!(code, Some(0));
+        assert_eq!(summary(&records)["articles"], 1);
+        assert_eq!(
+            summary(&records)["skipped"].as_array().map(Vec::len),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_renamed_with_a_warning() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let content = jsonl(&[
+            json!({"id": "x", "outlet": "A", "text": "The first article about the council budget."}),
+            json!({"id": "x", "outlet": "B", "text": "The second article about the council budget."}),
+        ]);
+        let file = write_file(dir.path(), "dups.jsonl", content.as_bytes());
+        let (code, records, stderr) = scan(&[file.as_os_str()]);
+        assert_eq!(code, Some(0));
+        let ids: Vec<&Value> = records
+            .iter()
+            .filter(|r| r["type"] == "document")
+            .map(|r| &r["id"])
+            .collect();
+        assert_eq!(ids, [&json!("x"), &json!("x#2")]);
+        assert!(
+            stderr.contains("dups.jsonl:2: id \"x\" renamed \"x#2\""),
+            "{stderr}"
+        );
+        assert_eq!(
+            summary(&records)["renamed_ids"].as_array().map(Vec::len),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn a_200_mb_line_is_cut_to_the_size_limit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let text = "The council met again. ".repeat(200 * 1024 * 1024 / 23);
+        let file = one_article_jsonl(dir.path(), "huge.jsonl", &text);
+        assert!(std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) >= 200 * 1024 * 1024);
+        let out = dir.path().join("out.jsonl");
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("wiretrace"))
+            .args(["scan", "--quiet", "--json"])
+            .arg(&out)
+            .arg(&file)
+            .stdout(Stdio::null())
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(0));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("huge.jsonl:1: a: cut from"), "{stderr}");
+        let last = std::fs::read_to_string(&out)
+            .expect("output")
+            .lines()
+            .last()
+            .map(str::to_owned)
+            .unwrap_or_default();
+        let summary: Value = serde_json::from_str(&last).expect("summary");
+        assert_eq!(summary["truncated"].as_array().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn an_article_of_a_million_sentences_completes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut text = String::new();
+        for i in 0..1_000_000 {
+            text.push_str(&format!("Line {i} said yes. "));
+            if i % 10 == 9 {
+                text.push_str("\n\n");
+            }
+        }
+        let file = write_file(dir.path(), "long.txt", text.as_bytes());
+        let out = dir.path().join("out.jsonl");
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("wiretrace"))
+            .args(["scan", "--quiet", "--max-doc-bytes", "0", "--json"])
+            .arg(&out)
+            .arg(&file)
+            .stdout(Stdio::null())
+            .output()
+            .expect("runs");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let last = std::fs::read_to_string(&out)
+            .expect("output")
+            .lines()
+            .last()
+            .map(str::to_owned)
+            .unwrap_or_default();
+        let summary: Value = serde_json::from_str(&last).expect("summary");
+        assert_eq!(summary["sentences"], 1_000_000);
+    }
+
+    #[test]
+    fn a_sentence_of_100k_words_completes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let words: Vec<String> = (0..100_000).map(|i| format!("w{}", i % 977)).collect();
+        let file = one_article_jsonl(dir.path(), "words.jsonl", &words.join(" "));
+        let (code, records, _) = scan(&[file.as_os_str()]);
+        assert_eq!(code, Some(0));
+        assert_eq!(summary(&records)["sentences"], 1);
+    }
+
+    #[test]
+    fn nul_bytes_rtl_cjk_emoji_and_zero_width_text_keep_valid_offsets() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let text = "שלום עולם. مرحبا بالعالم. 北京今天下雨。 The team won 🎉🎉 again. Zero\u{200B}width\u{200D}joins. A NUL \u{0} here.";
+        let file = one_article_jsonl(dir.path(), "scripts.jsonl", text);
+        let (code, records, _) = scan(&[file.as_os_str()]);
+        assert_eq!(code, Some(0));
+        for s in records.iter().filter(|r| r["type"] == "sentence") {
+            let (start, end) = (
+                s["start"].as_u64().unwrap_or(0) as usize,
+                s["end"].as_u64().unwrap_or(0) as usize,
+            );
+            assert!(
+                text.is_char_boundary(start) && text.is_char_boundary(end),
+                "{s}"
+            );
+            assert_eq!(
+                collapse_whitespace(&text[start..end]),
+                s["text"].as_str().unwrap_or("")
+            );
+        }
+    }
+
+    #[test]
+    fn article_text_cannot_drive_the_terminal() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let hostile = "\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}[31mRed alert: the council approved the budget on Tuesday.";
+        let content = jsonl(&[
+            json!({"id": "h1", "outlet": "\u{1b}[5mA", "text": hostile}),
+            json!({"id": "h2", "outlet": "B", "text": hostile}),
+        ]);
+        let file = write_file(dir.path(), "hostile.jsonl", content.as_bytes());
+        let output = wiretrace()
+            .args(["scan", "--quiet"])
+            .arg(&file)
+            .env("CLICOLOR_FORCE", "1")
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(0));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("Red alert"), "the text is shown: {stdout}");
+        for seq in ["\u{1b}]0;", "\u{7}", "\u{1b}[2J", "\u{1b}[5m"] {
+            assert!(!stdout.contains(seq), "{seq:?} reached the terminal");
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_ends_quietly() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for copy in 0..20 {
+            for entry in std::fs::read_dir(corpus_dir()).expect("corpus") {
+                let path = entry.expect("entry").path();
+                std::fs::copy(
+                    &path,
+                    dir.path().join(format!(
+                        "{copy}-{}",
+                        path.file_name().unwrap_or_default().to_string_lossy()
+                    )),
+                )
+                .expect("copy");
+            }
+        }
+        let bin = assert_cmd::cargo::cargo_bin("wiretrace");
+        let output = std::process::Command::new("bash")
+            .arg("-c")
+            .arg("\"$0\" scan \"$1\" --quiet --json - | head -c 100 > /dev/null; echo \"${PIPESTATUS[0]}\"")
+            .arg(&bin)
+            .arg(dir.path())
+            .output()
+            .expect("bash runs");
+        assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "",
+            "nothing said about the pipe"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_run_keeps_the_earlier_output_and_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).expect("mkdir");
+        for copy in 0..300 {
+            for entry in std::fs::read_dir(corpus_dir()).expect("corpus") {
+                let path = entry.expect("entry").path();
+                std::fs::copy(
+                    &path,
+                    corpus.join(format!(
+                        "{copy}-{}",
+                        path.file_name().unwrap_or_default().to_string_lossy()
+                    )),
+                )
+                .expect("copy");
+            }
+        }
+        let out_dir = dir.path().join("out");
+        std::fs::create_dir(&out_dir).expect("mkdir");
+        let out = out_dir.join("report.jsonl");
+        std::fs::write(&out, "earlier report\n").expect("write");
+        let bin = assert_cmd::cargo::cargo_bin("wiretrace");
+        for delay_ms in [200, 800, 1500] {
+            let mut child = std::process::Command::new(&bin)
+                .args(["scan", "--quiet", "--json"])
+                .arg(&out)
+                .arg(&corpus)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn");
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+            let _ = std::process::Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status();
+            let status = child.wait().expect("wait");
+            let leftovers: Vec<String> = std::fs::read_dir(&out_dir)
+                .expect("out dir")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            assert_eq!(
+                leftovers,
+                ["report.jsonl"],
+                "after {delay_ms} ms: no temporary file left"
+            );
+            let now = std::fs::read_to_string(&out).expect("report");
+            if status.success() {
+                // The run finished before the signal: the report is whole.
+                assert_eq!(
+                    now.lines()
+                        .last()
+                        .map(|l| l.contains("\"type\":\"summary\"")),
+                    Some(true)
+                );
+                std::fs::write(&out, "earlier report\n").expect("reset");
+            } else {
+                assert_eq!(status.code(), Some(130), "after {delay_ms} ms");
+                assert_eq!(now, "earlier report\n", "the earlier file is intact");
+            }
+        }
     }
 }

@@ -26,6 +26,7 @@ pub(super) fn read_articles(
         articles,
         windows_1252_decoded,
         skipped,
+        ..
     } = out;
     for_each_record(bytes, path, keep_going, skipped, |line, record, latin| {
         articles.push(article(path, line, record, outlet, fields)?);

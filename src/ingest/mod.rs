@@ -59,6 +59,10 @@ pub struct IngestOptions {
     pub fields: FieldNames,
     /// Skip unreadable files / bad JSONL lines (counted and listed in the report) instead of failing.
     pub keep_going: bool,
+    /// Articles longer than this many bytes are cut (at a character
+    /// boundary) and listed in `Corpus::truncated`: one pathological
+    /// document must not exhaust memory or stall the run. `None`: no limit.
+    pub max_doc_bytes: Option<usize>,
 }
 
 /// What was read, in deterministic order, plus counts for the run summary.
@@ -69,6 +73,12 @@ pub struct Corpus {
     pub windows_1252_decoded: usize,
     /// Things skipped with keep_going or skipped always (binary files in a folder): human-readable "path: reason" strings.
     pub skipped: Vec<String>,
+    /// Articles cut to `max_doc_bytes`: "path: id: cut from N to M bytes".
+    pub truncated: Vec<String>,
+    /// Ids that were not unique, renamed "id#2", "id#3", ... in input order:
+    /// "path: id \"a\" renamed \"a#2\"". Every output refers to
+    /// articles by id, so ids must be unique.
+    pub renamed_ids: Vec<String>,
 }
 
 impl Corpus {
@@ -76,6 +86,8 @@ impl Corpus {
         self.articles.extend(other.articles);
         self.windows_1252_decoded += other.windows_1252_decoded;
         self.skipped.extend(other.skipped);
+        self.truncated.extend(other.truncated);
+        self.renamed_ids.extend(other.renamed_ids);
     }
 
     fn skip(path: &str, reason: &str) -> Corpus {
@@ -172,7 +184,73 @@ pub fn read_inputs(inputs: &[PathBuf], options: &IngestOptions) -> Result<Corpus
             Err(err) => return Err(err),
         }
     }
-    Ok(corpus)
+    Ok(finish(corpus, options))
+}
+
+/// Applies the limits and guarantees that hold across files: the size
+/// cap and unique ids.
+fn finish(mut corpus: Corpus, options: &IngestOptions) -> Corpus {
+    if let Some(max) = options.max_doc_bytes {
+        for a in &mut corpus.articles {
+            if a.text.len() > max {
+                let mut cut = max;
+                while !a.text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                corpus.truncated.push(format!(
+                    "{}: {}: cut from {} to {cut} bytes",
+                    a.path,
+                    a.id,
+                    a.text.len()
+                ));
+                a.text.truncate(cut);
+            }
+        }
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let taken: std::collections::HashSet<String> =
+        corpus.articles.iter().map(|a| a.id.clone()).collect();
+    for a in &mut corpus.articles {
+        let n = seen.entry(a.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            let mut k = *n;
+            let mut renamed = format!("{}#{k}", a.id);
+            while taken.contains(&renamed) {
+                k += 1;
+                renamed = format!("{}#{k}", a.id);
+            }
+            corpus
+                .renamed_ids
+                .push(format!("{}: id {:?} renamed {:?}", a.path, a.id, renamed));
+            a.id = renamed;
+        }
+    }
+    corpus
+}
+
+/// Reads one file's bytes as if they came from a file called `name`: the
+/// name decides the format (`.jsonl`, `.txt`, or sniffed when neither) and
+/// the fallback outlet; compression is detected from the bytes. This is
+/// `read_inputs` without the file system, for embedding and fuzzing.
+pub fn read_bytes(
+    name: &str,
+    raw: Vec<u8>,
+    options: &IngestOptions,
+) -> Result<Corpus, IngestError> {
+    let job = Job {
+        source: Source::Stdin,
+        path: name.to_owned(),
+        id: name.to_owned(),
+        outlet: walk::stem(name),
+        kind: walk::classify(name),
+        meta: Meta::default(),
+    };
+    let bytes = decompress::decompress(raw).map_err(|source| IngestError::Decompress {
+        path: name.to_owned(),
+        source,
+    })?;
+    parse(job, &bytes, options).map(|corpus| finish(corpus, options))
 }
 
 enum Source {
@@ -704,6 +782,24 @@ mod tests {
         assert!(corpus.skipped[0].contains("missing.jsonl: no such file"));
         assert!(corpus.skipped[1].contains("t.jsonl.gz: cannot decompress"));
         assert!(corpus.skipped[2].contains("bad.jsonl:2: line is not valid JSON"));
+    }
+
+    #[test]
+    fn limits_and_unique_ids() {
+        let options = IngestOptions {
+            max_doc_bytes: Some(4),
+            ..IngestOptions::default()
+        };
+        let data = "{\"id\":\"a\",\"text\":\"caf\u{e9} au lait\"}\n{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"a#2\",\"text\":\"y\"}\n";
+        let corpus = read_bytes("n.jsonl", data.as_bytes().to_vec(), &options).unwrap();
+        let ids: Vec<&str> = corpus.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a#3", "a#2"]);
+        assert_eq!(
+            corpus.articles[0].text, "caf",
+            "cut before the two-byte \u{e9}"
+        );
+        assert_eq!(corpus.truncated, ["n.jsonl:1: a: cut from 13 to 3 bytes"]);
+        assert_eq!(corpus.renamed_ids.len(), 1);
     }
 
     #[test]

@@ -67,6 +67,8 @@ enum Record<'a> {
         labels: BTreeMap<Label, usize>,
         windows_1252_decoded: usize,
         skipped: &'a [String],
+        truncated: &'a [String],
+        renamed_ids: &'a [String],
         directions: BTreeMap<Direction, usize>,
         drift_sentences: usize,
         stats: &'a Stats,
@@ -137,6 +139,10 @@ fn source_json<'a>(result: &'a ScanResult, source: &'a Source) -> SourceJson<'a>
 pub struct InputSummary {
     pub windows_1252_decoded: usize,
     pub skipped: Vec<String>,
+    /// Articles cut to the size limit.
+    pub truncated: Vec<String>,
+    /// Duplicate ids and what they were renamed to.
+    pub renamed_ids: Vec<String>,
 }
 
 pub fn write(
@@ -267,6 +273,8 @@ pub fn write(
         labels: total_label_counts(result),
         windows_1252_decoded: input.windows_1252_decoded,
         skipped: &input.skipped,
+        truncated: &input.truncated,
+        renamed_ids: &input.renamed_ids,
         directions,
         drift_sentences: result
             .provenance
