@@ -6,7 +6,10 @@ use wiretrace::ingest::{read_bytes, IngestOptions};
 
 fuzz_target!(|data: &[u8]| {
     for keep_going in [false, true] {
-        let options = IngestOptions { keep_going, ..IngestOptions::default() };
+        let options = IngestOptions {
+            keep_going,
+            ..IngestOptions::default()
+        };
         if let Ok(corpus) = read_bytes("fuzz.jsonl", data.to_vec(), &options) {
             for article in &corpus.articles {
                 assert!(!article.id.is_empty() && !article.outlet.is_empty());

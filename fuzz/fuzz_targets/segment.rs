@@ -13,7 +13,10 @@ fuzz_target!(|text: &str| {
         assert!(paragraph.start >= last_end && paragraph.end <= text.len());
         let (spans, _) = segment::sentences(&layout.text, paragraph.clone());
         for span in spans {
-            assert!(span.start >= last_end, "{span:?} overlaps the previous sentence");
+            assert!(
+                span.start >= last_end,
+                "{span:?} overlaps the previous sentence"
+            );
             assert!(span.start <= span.end && span.end <= paragraph.end);
             assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
             last_end = span.end;
