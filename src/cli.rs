@@ -31,6 +31,16 @@ pub enum Command {
         after_help = "Examples:\n  wiretrace compare \"The remains were cremated in Kursk.\" \"The remains were reportedly cremated in Kursk.\"\n  wiretrace compare --tsv msrp-train.tsv --columns 4,5 --header --gold 1\n\nOutput (tab-separated, one line per input line): label, score, shingle_jaccard, content_jaccard.\nlabel is verbatim, edited, rewritten or none."
     )]
     Compare(CompareArgs),
+    /// Write a syndicated news dump with ground truth, for `eval` and benchmarks.
+    #[command(
+        after_help = "Examples:\n  wiretrace synth --articles 2000 --outlets 30 --truth truth.jsonl > dump.jsonl\n  wiretrace synth --wire-corpus ../shared/data/reuters21578.jsonl.gz --articles 100000 --truth truth.jsonl --out dump.jsonl.gz\n  wiretrace synth --truth truth.jsonl | wiretrace scan - --json - --quiet | wiretrace eval --truth truth.jsonl"
+    )]
+    Synth(SynthArgs),
+    /// Score a scan's JSON Lines against the ground truth `synth` wrote.
+    #[command(
+        after_help = "Examples:\n  wiretrace eval --truth truth.jsonl out.jsonl\n  wiretrace synth --truth truth.jsonl | wiretrace scan - --json - --quiet | wiretrace eval --truth truth.jsonl\n  wiretrace eval --truth truth.jsonl out.jsonl --json\n\nMeasures: cross-outlet link precision/recall/F1, family adjusted Rand index, source attribution accuracy and coverage, drift precision/recall, recall per kind of edit."
+    )]
+    Eval(EvalArgs),
     /// Fit the rewrite model on labelled sentence pairs (e.g. MSRP) and print it.
     #[command(
         after_help = "Example:\n  wiretrace calibrate --tsv ../shared/data/msrp-train.tsv --columns 4,5 --gold 1 --header"
@@ -154,11 +164,48 @@ pub struct CompareArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Articles to write (wire articles included).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub articles: usize,
+    /// Outlets republishing the wire stories.
+    #[arg(long, default_value_t = 20, value_name = "M")]
+    pub outlets: usize,
+    /// Same seed, same bytes.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// JSONL corpus of real wire copy to draw stories from (fields: text,
+    /// title); default: built-in stories.
+    #[arg(long, value_name = "FILE")]
+    pub wire_corpus: Option<PathBuf>,
+    /// Where the ground truth goes (JSONL).
+    #[arg(long, value_name = "FILE")]
+    pub truth: PathBuf,
+    /// Where the dump goes (- for stdout, the default); a name ending in
+    /// .gz is gzip-compressed.
+    #[arg(long, default_value = "-", value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct CalibrateArgs {
     #[command(flatten)]
     pub pairs: PairInput,
     #[arg(long, default_value_t = 3, value_name = "K")]
     pub shingle_size: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Ground truth written by `wiretrace synth --truth FILE` (JSON Lines).
+    #[arg(long, value_name = "FILE")]
+    pub truth: PathBuf,
+    /// Output of `wiretrace scan --json` (JSON Lines); - or nothing for stdin.
+    #[arg(value_name = "RESULTS", default_value = "-")]
+    pub results: PathBuf,
+    /// Print the metrics as one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 fn parse_columns(s: &str) -> Result<(usize, usize), String> {

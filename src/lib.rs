@@ -26,6 +26,7 @@ pub mod clean;
 pub mod cluster;
 pub mod credits;
 pub mod dateline;
+pub mod eval;
 pub mod idf;
 pub mod ingest;
 pub mod lsh;
@@ -38,6 +39,7 @@ pub mod scan;
 pub mod segment;
 pub mod shingle;
 pub mod similarity;
+pub mod synth;
 pub mod union_find;
 
 pub use article::Article;

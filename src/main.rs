@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 
-use cli::{CalibrateArgs, Cli, Command, CompareArgs, PairInput, ScanArgs};
+use cli::{CalibrateArgs, Cli, Command, CompareArgs, PairInput, ScanArgs, SynthArgs};
 use wiretrace::credits::Wires;
 use wiretrace::ingest::{self, FieldNames, IngestOptions};
 use wiretrace::pairs::{self, Agreement, PairLine};
@@ -25,6 +25,7 @@ use wiretrace::report::{html, json, terminal};
 use wiretrace::scan::{self, ScanConfig};
 use wiretrace::shingle::Profile;
 use wiretrace::similarity::{PairFeatures, Thresholds, Verifier};
+use wiretrace::synth;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -73,6 +74,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan(args) => run_scan(args),
         Command::Compare(args) => run_compare(args).map(|()| ExitCode::SUCCESS),
         Command::Calibrate(args) => run_calibrate(args).map(|()| ExitCode::SUCCESS),
+        Command::Synth(args) => run_synth(args).map(|()| ExitCode::SUCCESS),
+        Command::Eval(args) => run_eval(args).map(|()| ExitCode::SUCCESS),
     }
 }
 
@@ -216,6 +219,65 @@ fn write_atomically(
     }
     output::unregister(&tmp);
     result
+}
+
+fn run_synth(args: SynthArgs) -> Result<()> {
+    let stories = match &args.wire_corpus {
+        Some(path) => {
+            let corpus =
+                ingest::read_inputs(std::slice::from_ref(path), &IngestOptions::default())?;
+            synth::stories_from(&corpus.articles)
+        }
+        None => synth::builtin_stories(200, args.seed),
+    };
+    if stories.is_empty() {
+        bail!("no usable stories (4 or more sentences) in the wire corpus");
+    }
+    let options = synth::SynthOptions {
+        articles: args.articles,
+        outlets: args.outlets,
+        seed: args.seed,
+    };
+    let mut truth_bytes = Vec::new();
+    let mut dump = Vec::new();
+    synth::generate(&stories, &options, &mut dump, &mut truth_bytes)?;
+    write_atomically(&args.truth, |w| w.write_all(&truth_bytes))?;
+    if args.out == Path::new("-") {
+        io::stdout().lock().write_all(&dump)?;
+    } else if args.out.extension().is_some_and(|e| e == "gz") {
+        write_atomically(&args.out, |w| {
+            let mut gz = flate2::write::GzEncoder::new(w, flate2::Compression::fast());
+            gz.write_all(&dump)?;
+            gz.finish().map(|_| ())
+        })?;
+    } else {
+        write_atomically(&args.out, |w| w.write_all(&dump))?;
+    }
+    Ok(())
+}
+
+fn run_eval(args: cli::EvalArgs) -> Result<()> {
+    use wiretrace::eval;
+    if args.truth == Path::new("-") && args.results == Path::new("-") {
+        bail!("--truth and RESULTS cannot both be stdin");
+    }
+    // Results first: in `synth --truth T | scan - --json - | eval --truth T`
+    // the truth file exists only once synth is done, which the end of the
+    // scan's output proves.
+    let (input, name) = eval::open(&args.results)?;
+    let scan = eval::read_scan(input, &name)?;
+    let (input, name) = eval::open(&args.truth)?;
+    let truth = eval::read_truth(input, &name)?;
+    let metrics = eval::evaluate(&truth, &scan);
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        serde_json::to_writer(&mut out, &metrics)?;
+        writeln!(out)?;
+    } else {
+        metrics.write_table(&mut out)?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn read_pairs(pairs: &PairInput, sentences: &[String]) -> Result<Vec<PairLine>> {
