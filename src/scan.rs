@@ -382,14 +382,14 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
     let rarity = Rarity::from_profiles(eligible.iter().map(|&i| &profiles[i as usize]));
     let judge = |a: u32, b: u32| {
         let (pa, pb) = (&profiles[a as usize], &profiles[b as usize]);
-        let verdict = config.verifier.judge(pa, pb);
-        let reuse = verdict.reuse.filter(|r| match r {
+        let (reuse, similarity) = config.verifier.reuse(pa, pb)?;
+        let specific = match reuse {
             Reuse::Rewritten => {
                 config.rewrites && rarity.weighted_containment(pa, pb) >= config.min_specificity
             }
             _ => true,
-        })?;
-        Some((reuse, Verifier::similarity(&verdict)))
+        };
+        specific.then_some((reuse, similarity))
     };
     let edges: Vec<Edge> = candidates
         .par_iter()

@@ -29,6 +29,10 @@ const NAME_SEED: u64 = 0x5752_4954_4533;
 pub struct Profile {
     /// Hash of each word in order, figures masked.
     pub words: Vec<u64>,
+    /// Sorted, distinct word hashes.
+    pub distinct_words: Vec<u64>,
+    /// Sorted, distinct hashes of adjacent word pairs.
+    pub bigrams: Vec<u64>,
     /// Sorted, distinct hashes of word `k`-shingles (verbatim tier).
     pub shingles: Vec<u64>,
     /// Sorted, distinct hashes of stemmed content words (rewrite tier).
@@ -57,12 +61,23 @@ impl Profile {
                 }
             })
             .collect();
-        let words = masked
+        let words: Vec<u64> = masked
             .iter()
             .map(|w| xxh3_64_with_seed(w.as_bytes(), WORD_SEED))
             .collect();
+        let mut distinct_words = words.clone();
+        distinct_words.sort_unstable();
+        distinct_words.dedup();
+        let mut bigrams: Vec<u64> = words
+            .windows(2)
+            .map(|w| w[0].rotate_left(17) ^ w[1])
+            .collect();
+        bigrams.sort_unstable();
+        bigrams.dedup();
         Profile {
             words,
+            distinct_words,
+            bigrams,
             shingles: word_shingles(&masked, k),
             content: content_words(&masked),
             numbers,

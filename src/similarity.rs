@@ -70,6 +70,15 @@ pub struct PairFeatures {
 
 impl PairFeatures {
     pub fn of(a: &Profile, b: &Profile) -> PairFeatures {
+        let mut f = PairFeatures::without_lcs(a, b);
+        f.lcs_ratio =
+            lcs_len(&a.words, &b.words) as f64 / a.words.len().max(b.words.len()).max(1) as f64;
+        f
+    }
+
+    /// Every feature but the longest common subsequence (left 0), the one
+    /// that costs quadratic time.
+    fn without_lcs(a: &Profile, b: &Profile) -> PairFeatures {
         let share = |x: &[u64], y: &[u64], of_larger: bool| {
             let denominator = if of_larger {
                 x.len().max(y.len())
@@ -99,9 +108,9 @@ impl PairFeatures {
             content_jaccard: jaccard(&a.content, &b.content),
             content_containment: share(&a.content, &b.content, false),
             content_coverage: share(&a.content, &b.content, true),
-            bigram_jaccard: jaccard(&bigrams(&a.words), &bigrams(&b.words)),
-            word_jaccard: jaccard(&distinct(&a.words), &distinct(&b.words)),
-            lcs_ratio: ratio(lcs_len(&a.words, &b.words)),
+            bigram_jaccard: jaccard(&a.bigrams, &b.bigrams),
+            word_jaccard: jaccard(&a.distinct_words, &b.distinct_words),
+            lcs_ratio: 0.0,
             length_ratio: ratio(la.min(lb)),
             number_agreement,
             number_conflict: if both_have_numbers && number_agreement < 1.0 {
@@ -135,13 +144,6 @@ impl PairFeatures {
     }
 }
 
-fn distinct(words: &[u64]) -> Vec<u64> {
-    let mut v = words.to_vec();
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
 /// Longest common subsequence length, in one row of memory. Sentences
 /// longer than this are compared on their first words only, which keeps a
 /// pathological "sentence" from costing quadratic time.
@@ -165,16 +167,6 @@ fn lcs_len(a: &[u64], b: &[u64]) -> usize {
 }
 
 const FEATURES: usize = 12;
-
-fn bigrams(words: &[u64]) -> Vec<u64> {
-    let mut out: Vec<u64> = words
-        .windows(2)
-        .map(|w| w[0].rotate_left(17) ^ w[1])
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
 
 fn number_agreement(a: &[String], b: &[String]) -> f64 {
     if a.is_empty() && b.is_empty() {
@@ -342,14 +334,35 @@ impl Verifier {
         self.judge_features(PairFeatures::of(a, b))
     }
 
+    /// The reuse label `judge` would give, and `similarity`, computed
+    /// cheaply: a pair that fails the cheap precondition of every label
+    /// (shingles for copies, content words for rewrites) is rejected before
+    /// the quadratic subsequence feature is computed. Same answers as
+    /// `judge`, for the scan's hot loop over candidate pairs.
+    pub fn reuse(&self, a: &Profile, b: &Profile) -> Option<(Reuse, f64)> {
+        let mut features = PairFeatures::without_lcs(a, b);
+        let t = &self.thresholds;
+        let could_copy = features.shingle_jaccard >= t.edited || Self::trimmed(&features);
+        if !could_copy && features.content_jaccard < t.min_content_jaccard {
+            return None;
+        }
+        features.lcs_ratio =
+            lcs_len(&a.words, &b.words) as f64 / a.words.len().max(b.words.len()).max(1) as f64;
+        let verdict = self.judge_features(features);
+        verdict.reuse.map(|r| (r, Verifier::similarity(&verdict)))
+    }
+
+    /// One sentence is most of the other: a trimmed copy.
+    fn trimmed(f: &PairFeatures) -> bool {
+        f.shingle_containment >= 0.8 && f.length_ratio >= 0.4
+    }
+
     pub fn judge_features(&self, features: PairFeatures) -> Verdict {
         let score = self.model.probability(&features);
         let t = &self.thresholds;
         let reuse = if features.shingle_jaccard >= t.verbatim {
             Some(Reuse::Verbatim)
-        } else if features.shingle_jaccard >= t.edited
-            || (features.shingle_containment >= 0.8 && features.length_ratio >= 0.4)
-        {
+        } else if features.shingle_jaccard >= t.edited || Self::trimmed(&features) {
             Some(Reuse::Edited)
         } else if score >= self.model.threshold && features.content_jaccard >= t.min_content_jaccard
         {
@@ -397,6 +410,30 @@ mod tests {
             "The remains of the dead were cremated in Kursk before being sent back.",
         );
         assert_eq!(v.reuse, Some(Reuse::Edited), "{v:?}");
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_judge() {
+        let texts = [
+            "South Korean intelligence estimates a total of 4,700 North Korean casualties in the region.",
+            "South Korean intelligence estimates 4,800 North Korean casualties in the region.",
+            "The remains of the dead were reportedly cremated in Kursk before being sent back.",
+            "The remains of the dead were cremated in Kursk before being sent back to North Korea.",
+            "Shares of Apple fell two percent in early trading on Monday.",
+            "Apple shares dropped 2 percent early on Monday.",
+        ];
+        let v = Verifier::default();
+        for a in texts {
+            for b in texts {
+                let (pa, pb) = (Profile::new(a, 3), Profile::new(b, 3));
+                let slow = v.judge(&pa, &pb);
+                assert_eq!(
+                    v.reuse(&pa, &pb),
+                    slow.reuse.map(|r| (r, Verifier::similarity(&slow))),
+                    "{a} / {b}"
+                );
+            }
+        }
     }
 
     #[test]
