@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::normalize::{is_number, normalize, words};
+use crate::normalize::{is_number, normalize, words, MONTHS, WEEKDAYS};
 
 /// Why a paragraph is boilerplate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -69,39 +69,10 @@ const PHRASES: &[&str] = &[
     "try our ai features",
 ];
 
-/// Words that make up date and time stamps, besides figures.
+/// Words that make up date and time stamps, besides figures, months and
+/// weekdays.
 const TIME_WORDS: &[&str] = &[
-    "jan",
-    "january",
-    "feb",
-    "february",
-    "mar",
-    "march",
-    "apr",
-    "april",
     "may",
-    "jun",
-    "june",
-    "jul",
-    "july",
-    "aug",
-    "august",
-    "sep",
-    "sept",
-    "september",
-    "oct",
-    "october",
-    "nov",
-    "november",
-    "dec",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "am",
     "pm",
     "a.m",
@@ -152,7 +123,9 @@ pub fn classify_line(text: &str) -> Option<Boilerplate> {
     // ET July 16, 2018 | Updated 7:15 a.m. ET July 16, 2018".
     let stamp_words = tokens
         .iter()
-        .filter(|w| is_number(w) || TIME_WORDS.contains(w))
+        .filter(|w| {
+            is_number(w) || TIME_WORDS.contains(w) || MONTHS.contains(w) || WEEKDAYS.contains(w)
+        })
         .count();
     if !terminal
         && n_words <= 2 * MAX_WORDS

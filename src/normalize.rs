@@ -104,6 +104,44 @@ fn joins_word(text: &str, at: usize, c: char) -> bool {
     }
 }
 
+/// Month names and their abbreviations, lower case as `words` yields
+/// them. "may" is left out: lower-cased, it is mostly the verb.
+pub const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+pub const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 /// A word that is a figure: starts with a digit.
 pub fn is_number(word: &str) -> bool {
     word.as_bytes().first().is_some_and(u8::is_ascii_digit)

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::credits::Wires;
-use crate::normalize::{normalize, words};
+use crate::normalize::{normalize, words, MONTHS, WEEKDAYS};
 use crate::scan::{Label, ScanResult};
 use crate::similarity::Reuse;
 
@@ -325,42 +325,6 @@ fn most_credited(result: &ScanResult, members: &[u32]) -> Option<String> {
         .map(|(a, _)| a.to_owned())
 }
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
 /// Facts of `a` that `b` states differently: values only one side has,
 /// paired in order of appearance, per kind.
 pub fn changed_facts(a: &str, b: &str) -> Vec<(DriftKind, String, String)> {
@@ -372,9 +336,7 @@ pub fn changed_facts(a: &str, b: &str) -> Vec<(DriftKind, String, String)> {
             ws.iter()
                 .filter(|w| match kind {
                     DriftKind::Number => w.as_bytes()[0].is_ascii_digit(),
-                    // "may" is a month only when capitalised; normalized
-                    // text has lost case, so it is left out.
-                    DriftKind::Month => MONTHS.contains(w) && **w != "may",
+                    DriftKind::Month => MONTHS.contains(w),
                     DriftKind::Weekday => WEEKDAYS.contains(w),
                 })
                 .map(|w| w.to_string())

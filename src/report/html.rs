@@ -264,14 +264,7 @@ fn build<'a>(result: &'a ScanResult, input: &InputSummary, options: HtmlOptions)
     let docs_shown: HashSet<usize> = doc_order.iter().copied().collect();
 
     // Families: largest first.
-    let mut family_order: Vec<usize> = (0..result.families.len()).collect();
-    family_order.sort_by(|&a, &b| {
-        result.families[b]
-            .members
-            .len()
-            .cmp(&result.families[a].members.len())
-            .then(a.cmp(&b))
-    });
+    let mut family_order = super::families_by_size(result);
     family_order.truncate(top);
     let families_shown: HashSet<usize> = family_order.iter().copied().collect();
 
@@ -476,17 +469,7 @@ impl<'a> Ctx<'a> {
         let reference = source
             .sentence
             .unwrap_or_else(|| family.members.first().copied().unwrap_or(0));
-        let mut outlets: Vec<&str> = family
-            .members
-            .iter()
-            .map(|&m| {
-                result.documents[result.sentences[m as usize].doc as usize]
-                    .outlet
-                    .as_str()
-            })
-            .collect();
-        outlets.sort_unstable();
-        outlets.dedup();
+        let outlets = super::family_outlets(result, f);
         let others: Vec<u32> = family
             .members
             .iter()

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{label_counts, outlet_count, round4, total_label_counts};
+use super::{family_outlets, label_counts, outlet_count, round4, total_label_counts};
 use crate::boilerplate::Boilerplate;
 use crate::credits::Credit;
 use crate::dateline::Dateline;
@@ -233,17 +233,7 @@ pub fn write(
                 (result.documents[s.doc as usize].id.as_str(), s.index)
             })
             .collect();
-        let mut outlets: Vec<&str> = family
-            .members
-            .iter()
-            .map(|&m| {
-                result.documents[result.sentences[m as usize].doc as usize]
-                    .outlet
-                    .as_str()
-            })
-            .collect();
-        outlets.sort_unstable();
-        outlets.dedup();
+        let outlets = family_outlets(result, id);
         let source = &result.provenance.families[id];
         line(&Record::Family {
             id: id as u32,

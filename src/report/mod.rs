@@ -28,6 +28,35 @@ pub fn total_label_counts(result: &ScanResult) -> BTreeMap<Label, usize> {
     counts
 }
 
+/// Family indices, largest family first (ties: lower index first).
+pub fn families_by_size(result: &ScanResult) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..result.families.len()).collect();
+    order.sort_by(|&a, &b| {
+        result.families[b]
+            .members
+            .len()
+            .cmp(&result.families[a].members.len())
+            .then(a.cmp(&b))
+    });
+    order
+}
+
+/// The distinct outlets of a family's members, sorted.
+pub fn family_outlets(result: &ScanResult, family: usize) -> Vec<&str> {
+    let mut outlets: Vec<&str> = result.families[family]
+        .members
+        .iter()
+        .map(|&m| {
+            result.documents[result.sentences[m as usize].doc as usize]
+                .outlet
+                .as_str()
+        })
+        .collect();
+    outlets.sort_unstable();
+    outlets.dedup();
+    outlets
+}
+
 /// Number of distinct outlets.
 pub fn outlet_count(result: &ScanResult) -> usize {
     let mut outlets: Vec<&str> = result.documents.iter().map(|d| d.outlet.as_str()).collect();

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::json::InputSummary;
-use super::{label_counts, outlet_count, total_label_counts};
+use super::{families_by_size, label_counts, outlet_count, total_label_counts};
 use console::Style;
 
 use crate::provenance::{Direction, Upstream, UpstreamRef};
@@ -163,14 +163,7 @@ pub fn write(
 
     if !result.families.is_empty() {
         writeln!(out, "\n{}", bold.apply_to("Largest families"))?;
-        let mut order: Vec<usize> = (0..result.families.len()).collect();
-        order.sort_by(|&a, &b| {
-            result.families[b]
-                .members
-                .len()
-                .cmp(&result.families[a].members.len())
-                .then(a.cmp(&b))
-        });
+        let order = families_by_size(result);
         for f in order.into_iter().take(options.top_families) {
             let family = &result.families[f];
             let source = &prov.families[f];
