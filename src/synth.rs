@@ -411,11 +411,12 @@ pub fn generate(
         let wire_spans: Vec<(usize, usize)> = wire_article
             .spans
             .iter()
-            .filter(|sp| sp.2.is_some())
+            .filter(|sp| matches!(sp.2, Some(Line::Sentence(_))))
             .map(|sp| (sp.0, sp.1))
             .collect();
         let wire_ref = WireRef {
             id: &wire_id,
+            headline: (0, story.headline.len()),
             spans: &wire_spans,
         };
         if wire_in_corpus {
@@ -505,11 +506,18 @@ pub fn generate(
     Ok(())
 }
 
+/// A line of a wire story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Line {
+    Headline,
+    Sentence(usize),
+}
+
 /// One article's text and the spans of its lines.
 struct Composed {
     text: String,
-    /// (start, end, wire sentence index, edit, drift)
-    spans: Vec<(usize, usize, Option<usize>, &'static str, bool)>,
+    /// (start, end, where it came from in the wire story, edit, drift)
+    spans: Vec<(usize, usize, Option<Line>, &'static str, bool)>,
 }
 
 /// Lays an article out as a scraped page: headline, blank line, the
@@ -518,7 +526,7 @@ fn compose(headline: &str, dateline: &str, pieces: &[Piece], boilerplate: &[Stri
     let mut text = String::new();
     let mut spans = Vec::new();
     text.push_str(headline);
-    spans.push((0, headline.len(), None, "headline", false));
+    spans.push((0, headline.len(), Some(Line::Headline), "headline", false));
     text.push_str("\n\n");
     for (i, p) in pieces.iter().enumerate() {
         if i == 0 {
@@ -526,7 +534,13 @@ fn compose(headline: &str, dateline: &str, pieces: &[Piece], boilerplate: &[Stri
         }
         let start = text.len();
         text.push_str(&p.text);
-        spans.push((start, text.len(), p.origin.map(|o| o.1), p.edit, p.drift));
+        spans.push((
+            start,
+            text.len(),
+            p.origin.map(|o| Line::Sentence(o.1)),
+            p.edit,
+            p.drift,
+        ));
         text.push_str("\n\n");
     }
     for b in boilerplate {
@@ -539,9 +553,10 @@ fn compose(headline: &str, dateline: &str, pieces: &[Piece], boilerplate: &[Stri
     Composed { text, spans }
 }
 
-/// Where one story's wire sentences stand in the wire article.
+/// Where one story's wire lines stand in the wire article.
 struct WireRef<'a> {
     id: &'a str,
+    headline: (usize, usize),
     spans: &'a [(usize, usize)],
 }
 
@@ -569,8 +584,19 @@ fn emit(
     )?;
     truth.write_all(b"\n")?;
     for &(start, end, origin, edit, drift) in &composed.spans {
-        let origin = origin
-            .map(|i| json!({"doc": wire.id, "start": wire.spans[i].0, "end": wire.spans[i].1}));
+        let origin = origin.map(|line| {
+            let (start, end) = match line {
+                Line::Headline => wire.headline,
+                Line::Sentence(i) => wire.spans[i],
+            };
+            json!({"doc": wire.id, "start": start, "end": end})
+        });
+        // The wire's own headline is the origin of itself.
+        let edit = if is_wire && edit == "headline" {
+            "wire"
+        } else {
+            edit
+        };
         serde_json::to_writer(
             &mut *truth,
             &json!({"type": "sentence", "doc": id, "start": start, "end": end, "origin": origin, "edit": edit, "drift": drift}),
