@@ -127,7 +127,7 @@ pub struct MatchingArgs {
     /// Find copies only (verbatim and edited), not rewrites.
     #[arg(long)]
     pub no_rewrites: bool,
-    /// Sentences with fewer words never join a family.
+    /// Sentences with fewer words (figures not counted) never join a family.
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub min_words: usize,
     /// Rarity-weighted share of content words a rewrite must share (0-1):
