@@ -7,7 +7,6 @@ use std::fs;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use wiretrace::clean;
 use wiretrace::lsh::{self, Banding};
 use wiretrace::minhash::MinHasher;
 use wiretrace::normalize::normalize;
@@ -48,16 +47,10 @@ fn articles() -> Vec<Article> {
 }
 
 fn sentences(articles: &[Article]) -> Vec<String> {
-    let mut out = Vec::new();
-    for a in articles {
-        let layout = clean::layout(&a.text);
-        for p in &layout.paragraphs {
-            for s in segment::sentences(&layout.text, p.clone()).0 {
-                out.push(layout.text[s].to_owned());
-            }
-        }
-    }
-    out
+    articles
+        .iter()
+        .flat_map(|a| segment::article_sentences(&a.text))
+        .collect()
 }
 
 fn stages(c: &mut Criterion) {

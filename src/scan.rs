@@ -19,7 +19,7 @@ use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
 use crate::normalize::normalize;
 use crate::provenance::{self, Provenance};
-use crate::segment;
+use crate::segment::{self, display_text};
 use crate::shingle::Profile;
 use crate::similarity::{Reuse, Verifier};
 
@@ -233,7 +233,7 @@ fn draft(article: &Article, wires: &Wires) -> DraftDocument {
         if let Some(kind) = boilerplate::classify_line(text) {
             sentences.push(Draft {
                 span: paragraph.clone(),
-                text: display(text),
+                text: display_text(text),
                 boilerplate: Some(kind),
                 line_key,
             });
@@ -244,7 +244,7 @@ fn draft(article: &Article, wires: &Wires) -> DraftDocument {
             dateline = found;
         }
         for span in spans {
-            let text = display(&layout.text[span.clone()]);
+            let text = display_text(&layout.text[span.clone()]);
             sentences.push(Draft {
                 span,
                 text,
@@ -259,10 +259,6 @@ fn draft(article: &Article, wires: &Wires) -> DraftDocument {
         credits: wires.credits(&layout.text),
         hard_wrapped: layout.hard_wrapped,
     }
-}
-
-fn display(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Runs the pipeline over `articles`.

@@ -32,6 +32,26 @@ pub fn sentences(text: &str, paragraph: Range<usize>) -> (Vec<Range<usize>>, Opt
     (out, dateline)
 }
 
+/// Every sentence of an article, as display text: the whole path of
+/// cleaning and segmentation without boilerplate labelling, for callers
+/// that want sentences and not a scan (the generator, benchmarks).
+pub fn article_sentences(text: &str) -> Vec<String> {
+    let layout = crate::clean::layout(text);
+    let mut out = Vec::new();
+    for paragraph in &layout.paragraphs {
+        for span in sentences(&layout.text, paragraph.clone()).0 {
+            out.push(display_text(&layout.text[span]));
+        }
+    }
+    out
+}
+
+/// A span as shown to people: whitespace (including joined line breaks)
+/// collapsed to single spaces.
+pub fn display_text(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn trim(text: &str, span: Range<usize>) -> Range<usize> {
     let s = &text[span.clone()];
     let lead = s.len() - s.trim_start().len();
@@ -124,6 +144,14 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(split(text), *want, "{text}");
         }
+    }
+
+    #[test]
+    fn article_sentences_join_wrapped_lines() {
+        assert_eq!(
+            article_sentences("Headline here\n\nThe council met on\nTuesday. It voted."),
+            ["Headline here", "The council met on Tuesday.", "It voted."]
+        );
     }
 
     #[test]

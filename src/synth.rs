@@ -17,7 +17,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use crate::article::Article;
-use crate::{clean, segment};
+use crate::segment;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -65,19 +65,10 @@ pub fn stories_from(articles: &[Article]) -> Vec<Story> {
     articles
         .iter()
         .filter_map(|a| {
-            let layout = clean::layout(&a.text);
-            let mut sentences = Vec::new();
-            for p in &layout.paragraphs {
-                for s in segment::sentences(&layout.text, p.clone()).0 {
-                    let text = layout.text[s]
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    if text.split(' ').count() >= 6 {
-                        sentences.push(text);
-                    }
-                }
-            }
+            let sentences: Vec<String> = segment::article_sentences(&a.text)
+                .into_iter()
+                .filter(|s| s.split(' ').count() >= 6)
+                .collect();
             let headline = a
                 .title
                 .clone()
