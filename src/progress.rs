@@ -39,6 +39,11 @@ impl Progress for Bars {
     }
 
     fn advance(&self, n: u64) {
+        // Called once per sentence and per candidate pair: no lock when
+        // nothing is drawn.
+        if !self.enabled {
+            return;
+        }
         if let Ok(current) = self.current.read() {
             if let Some(bar) = current.as_ref() {
                 bar.inc(n);
