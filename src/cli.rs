@@ -33,12 +33,12 @@ pub enum Command {
     Compare(CompareArgs),
     /// Write a syndicated news dump with ground truth, for `eval` and benchmarks.
     #[command(
-        after_help = "Examples:\n  wiretrace synth --articles 2000 --outlets 30 --truth truth.jsonl > dump.jsonl\n  wiretrace synth --wire-corpus ../shared/data/reuters21578.jsonl.gz --articles 100000 --truth truth.jsonl --out dump.jsonl.gz\n  wiretrace synth --truth truth.jsonl | wiretrace scan - --json - --quiet | wiretrace eval --truth truth.jsonl"
+        after_help = "Examples:\n  wiretrace synth --articles 2000 --outlets 30 --truth truth.jsonl > dump.jsonl\n  wiretrace synth --wire-corpus ../shared/data/reuters21578.jsonl.gz --articles 100000 --truth truth.jsonl --out dump.jsonl.gz\n  wiretrace synth | wiretrace scan - --json - --quiet | wiretrace eval\n\nThe truth goes to truth.jsonl unless --truth names another file; eval reads the same default."
     )]
     Synth(SynthArgs),
     /// Score a scan's JSON Lines against the ground truth `synth` wrote.
     #[command(
-        after_help = "Examples:\n  wiretrace eval --truth truth.jsonl out.jsonl\n  wiretrace synth --truth truth.jsonl | wiretrace scan - --json - --quiet | wiretrace eval --truth truth.jsonl\n  wiretrace eval --truth truth.jsonl out.jsonl --json\n\nMeasures: cross-outlet link precision/recall/F1, family adjusted Rand index, source attribution accuracy and coverage, drift precision/recall, recall per kind of edit."
+        after_help = "Examples:\n  wiretrace eval --truth truth.jsonl out.jsonl\n  wiretrace synth | wiretrace scan - --json - --quiet | wiretrace eval\n  wiretrace eval --truth truth.jsonl out.jsonl --json\n\nMeasures: cross-outlet link precision/recall/F1, family adjusted Rand index, source attribution accuracy and coverage, drift precision/recall, recall per kind of edit."
     )]
     Eval(EvalArgs),
     /// Fit the rewrite model on labelled sentence pairs (e.g. MSRP) and print it.
@@ -178,8 +178,9 @@ pub struct SynthArgs {
     /// title); default: built-in stories.
     #[arg(long, value_name = "FILE")]
     pub wire_corpus: Option<PathBuf>,
-    /// Where the ground truth goes (JSONL).
-    #[arg(long, value_name = "FILE")]
+    /// Where the ground truth goes (JSONL; a name ending in .gz is
+    /// gzip-compressed). `eval` reads the same default.
+    #[arg(long, default_value = "truth.jsonl", value_name = "FILE")]
     pub truth: PathBuf,
     /// Where the dump goes (- for stdout, the default); a name ending in
     /// .gz is gzip-compressed.
@@ -197,8 +198,9 @@ pub struct CalibrateArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Ground truth written by `wiretrace synth --truth FILE` (JSON Lines).
-    #[arg(long, value_name = "FILE")]
+    /// Ground truth written by `wiretrace synth --truth FILE` (JSON Lines,
+    /// optionally compressed); synth's default file unless given.
+    #[arg(long, default_value = "truth.jsonl", value_name = "FILE")]
     pub truth: PathBuf,
     /// Output of `wiretrace scan --json` (JSON Lines); - or nothing for stdin.
     #[arg(value_name = "RESULTS", default_value = "-")]

@@ -15,9 +15,8 @@
 //! evidence is not the same as a score of zero.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
 use std::hash::Hash;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, Write};
 use std::path::Path;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -138,18 +137,23 @@ enum ScanRecord {
     Other,
 }
 
-/// Opens `path` for reading, `-` meaning stdin; returns the reader and the
-/// name errors should use.
+/// Opens `path` for reading, `-` meaning stdin, decompressing gzip or zstd
+/// (so `synth --truth truth.jsonl.gz` reads back); returns the reader and
+/// the name errors should use.
 pub fn open(path: &Path) -> Result<(Box<dyn BufRead>, String), EvalError> {
     if path == Path::new("-") {
         return Ok((Box::new(io::stdin().lock()), "<stdin>".to_string()));
     }
     let name = path.display().to_string();
-    match File::open(path) {
-        Ok(file) => Ok((Box::new(BufReader::new(file)), name)),
+    let raw = match std::fs::read(path) {
+        Ok(raw) => raw,
         Err(err) if err.kind() == io::ErrorKind::NotFound => {
-            Err(EvalError::NotFound { path: name })
+            return Err(EvalError::NotFound { path: name })
         }
+        Err(source) => return Err(EvalError::Io { path: name, source }),
+    };
+    match crate::ingest::decompress(raw) {
+        Ok(bytes) => Ok((Box::new(io::Cursor::new(bytes)), name)),
         Err(source) => Err(EvalError::Io { path: name, source }),
     }
 }

@@ -241,19 +241,26 @@ fn run_synth(args: SynthArgs) -> Result<()> {
     let mut truth_bytes = Vec::new();
     let mut dump = Vec::new();
     synth::generate(&stories, &options, &mut dump, &mut truth_bytes)?;
-    write_atomically(&args.truth, |w| w.write_all(&truth_bytes))?;
+    write_file(&args.truth, &truth_bytes)?;
     if args.out == Path::new("-") {
         io::stdout().lock().write_all(&dump)?;
-    } else if args.out.extension().is_some_and(|e| e == "gz") {
-        write_atomically(&args.out, |w| {
-            let mut gz = flate2::write::GzEncoder::new(w, flate2::Compression::fast());
-            gz.write_all(&dump)?;
-            gz.finish().map(|_| ())
-        })?;
     } else {
-        write_atomically(&args.out, |w| w.write_all(&dump))?;
+        write_file(&args.out, &dump)?;
     }
     Ok(())
+}
+
+/// Writes `bytes` atomically, gzip-compressed when the name ends in .gz.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.extension().is_some_and(|e| e == "gz") {
+        write_atomically(path, |w| {
+            let mut gz = flate2::write::GzEncoder::new(w, flate2::Compression::fast());
+            gz.write_all(bytes)?;
+            gz.finish().map(|_| ())
+        })
+    } else {
+        write_atomically(path, |w| w.write_all(bytes))
+    }
 }
 
 fn run_eval(args: cli::EvalArgs) -> Result<()> {

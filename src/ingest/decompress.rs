@@ -14,7 +14,7 @@ const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
 ///
 /// `MultiGzDecoder` is used because `cat a.gz b.gz` and bgzip output are
 /// several gzip members, and a plain decoder silently stops after the first.
-pub(super) fn decompress(raw: Vec<u8>) -> io::Result<Vec<u8>> {
+pub fn decompress(raw: Vec<u8>) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
     if raw.starts_with(GZIP_MAGIC) {
         MultiGzDecoder::new(raw.as_slice()).read_to_end(&mut out)?;

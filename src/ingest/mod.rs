@@ -7,6 +7,7 @@
 
 mod decode;
 mod decompress;
+pub use decompress::decompress;
 mod jsonl;
 mod metadata;
 mod walk;
