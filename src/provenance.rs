@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::credits::Wires;
@@ -219,36 +220,45 @@ pub fn trace(
     }
 
     // Drift: each copy against its source, else against its best match.
-    for s in 0..n as u32 {
-        let other = match &prov.source_of[s as usize] {
-            Some(Source::Sentence(src)) => Some(*src),
-            _ => result.sentences[s as usize]
-                .best
-                .map(|m| m.sentence)
-                .filter(|o| {
-                    result.sentences[*o as usize].family.is_some()
-                        && result.sentences[*o as usize].family
-                            == result.sentences[s as usize].family
-                }),
-        };
-        if let Some(other) = other {
-            for (kind, here, there) in changed_facts(
+    let compared: Vec<(u32, u32)> = (0..n as u32)
+        .filter_map(|s| {
+            let other = match &prov.source_of[s as usize] {
+                Some(Source::Sentence(src)) => Some(*src),
+                _ => result.sentences[s as usize]
+                    .best
+                    .map(|m| m.sentence)
+                    .filter(|o| {
+                        result.sentences[*o as usize].family.is_some()
+                            && result.sentences[*o as usize].family
+                                == result.sentences[s as usize].family
+                    }),
+            };
+            other.map(|o| (s, o))
+        })
+        .collect();
+    let changes: Vec<Vec<(DriftKind, String, String)>> = compared
+        .par_iter()
+        .map(|&(s, other)| {
+            changed_facts(
                 &result.sentences[s as usize].text,
                 &result.sentences[other as usize].text,
-            ) {
-                prov.drift[s as usize].push(Drift {
-                    kind,
-                    value: here.clone(),
-                    other_value: there.clone(),
-                    other,
-                });
-                prov.drift[other as usize].push(Drift {
-                    kind,
-                    value: there,
-                    other_value: here,
-                    other: s,
-                });
-            }
+            )
+        })
+        .collect();
+    for (&(s, other), facts) in compared.iter().zip(changes) {
+        for (kind, here, there) in facts {
+            prov.drift[s as usize].push(Drift {
+                kind,
+                value: here.clone(),
+                other_value: there.clone(),
+                other,
+            });
+            prov.drift[other as usize].push(Drift {
+                kind,
+                value: there,
+                other_value: here,
+                other: s,
+            });
         }
     }
     for d in &mut prov.drift {

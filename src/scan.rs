@@ -17,7 +17,6 @@ use crate::dateline::Dateline;
 use crate::idf::Rarity;
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
-use crate::normalize::normalize;
 use crate::provenance::{self, Provenance};
 use crate::segment::{self, display_text};
 use crate::shingle::Profile;
@@ -334,7 +333,7 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
         .collect();
     progress.finish_stage();
 
-    mark_repeats(&documents, &mut sentences);
+    mark_repeats(&documents, &mut sentences, &profiles);
     let eligible: Vec<u32> = (0..sentences.len() as u32)
         .filter(|&i| {
             let s = &sentences[i as usize];
@@ -459,17 +458,18 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
 }
 
 /// Marks sentences that repeat an earlier one of the same document word for
-/// word (page layouts repeat headlines and pull quotes).
-fn mark_repeats(documents: &[Document], sentences: &mut [Sentence]) {
+/// word (page layouts repeat headlines and pull quotes). Words and figures
+/// are compared, punctuation is not.
+fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &[Profile]) {
     for d in documents {
         let mut first: HashMap<u64, u32> = HashMap::new();
         for id in d.sentences.clone() {
-            let s = &mut sentences[id as usize];
-            let normalized = normalize(&s.text);
-            if normalized.is_empty() {
+            let profile = &profiles[id as usize];
+            if profile.words.is_empty() {
                 continue;
             }
-            let key = xxh3_64(normalized.as_bytes());
+            let key = profile.text_key();
+            let s = &mut sentences[id as usize];
             match first.get(&key) {
                 Some(&earlier) => s.repeat_of = Some(earlier),
                 None => {

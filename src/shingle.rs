@@ -65,6 +65,7 @@ impl Profile {
             .iter()
             .map(|w| xxh3_64_with_seed(w.as_bytes(), WORD_SEED))
             .collect();
+        let shingles = word_shingles(&words, k);
         let mut distinct_words = words.clone();
         distinct_words.sort_unstable();
         distinct_words.dedup();
@@ -78,11 +79,25 @@ impl Profile {
             words,
             distinct_words,
             bigrams,
-            shingles: word_shingles(&masked, k),
+            shingles,
             content: content_words(&masked),
             numbers,
             names: names(text),
         }
+    }
+
+    /// One hash of the words and figures in order: equal for sentences
+    /// that differ only in case, typography and punctuation.
+    pub fn text_key(&self) -> u64 {
+        let mut bytes = Vec::with_capacity(self.words.len() * 8);
+        for w in &self.words {
+            bytes.extend_from_slice(&w.to_le_bytes());
+        }
+        for n in &self.numbers {
+            bytes.extend_from_slice(n.as_bytes());
+            bytes.push(0);
+        }
+        xxh3_64(&bytes)
     }
 
     /// Sentences with too little text to fingerprint reliably. Figures do
@@ -93,31 +108,25 @@ impl Profile {
     }
 }
 
-/// Hashes of every run of `k` consecutive words; a sentence shorter than
-/// `k` words is one shingle, so it can still match an identical sentence.
-pub fn word_shingles(words: &[&str], k: usize) -> Vec<u64> {
+/// Hashes of every run of `k` consecutive words, combined from the word
+/// hashes rather than rehashing the text; a sentence shorter than `k` words
+/// is one shingle, so it can still match an identical sentence.
+fn word_shingles(words: &[u64], k: usize) -> Vec<u64> {
     let k = k.max(1);
-    let mut out: Vec<u64> = if words.len() <= k {
-        if words.is_empty() {
-            Vec::new()
-        } else {
-            vec![xxh3_64(words.join(" ").as_bytes())]
-        }
+    let combine = |window: &[u64]| {
+        let h = window.iter().fold(window.len() as u64, |h, &w| {
+            (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        });
+        // Final avalanche so nearby windows spread over all bits.
+        let h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        h ^ (h >> 29)
+    };
+    let mut out: Vec<u64> = if words.is_empty() {
+        Vec::new()
+    } else if words.len() <= k {
+        vec![combine(words)]
     } else {
-        let mut buf = String::new();
-        words
-            .windows(k)
-            .map(|window| {
-                buf.clear();
-                for (i, w) in window.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(' ');
-                    }
-                    buf.push_str(w);
-                }
-                xxh3_64(buf.as_bytes())
-            })
-            .collect()
+        words.windows(k).map(combine).collect()
     };
     out.sort_unstable();
     out.dedup();
