@@ -134,6 +134,27 @@ pub struct MatchingArgs {
     /// higher keeps families to narrower claims.
     #[arg(long, default_value_t = 0.5, value_name = "S")]
     pub min_specificity: f64,
+    /// Distinct sentence wordings above which the semantic tier is skipped
+    /// (it compares every pair of them).
+    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    pub semantic_max: usize,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// The semantic tier's model (sentence embeddings for rewrites in other
+/// words).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Semantic tier")]
+pub struct ModelArgs {
+    /// all-MiniLM-L6-v2 model directory (default: $WIRETRACE_MODEL, else
+    /// where scripts/fetch-model installs it). Without a model, rewrites
+    /// are found from shared words only.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// Leave the semantic tier out even when a model is installed.
+    #[arg(long, conflicts_with = "model")]
+    pub no_semantic: bool,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +182,8 @@ pub struct CompareArgs {
     pub pairs: PairInput,
     #[arg(long, default_value_t = 3, value_name = "K")]
     pub shingle_size: usize,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +217,8 @@ pub struct CalibrateArgs {
     pub pairs: PairInput,
     #[arg(long, default_value_t = 3, value_name = "K")]
     pub shingle_size: usize,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Args)]

@@ -16,13 +16,15 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 
-use cli::{CalibrateArgs, Cli, Command, CompareArgs, PairInput, ScanArgs, SynthArgs};
+use cli::{CalibrateArgs, Cli, Command, CompareArgs, ModelArgs, PairInput, ScanArgs, SynthArgs};
 use wiretrace::credits::Wires;
+use wiretrace::embed::{self, Embedder};
 use wiretrace::ingest::{self, FieldNames, IngestOptions};
 use wiretrace::pairs::{self, Agreement, PairLine};
 use wiretrace::report::json::InputSummary;
 use wiretrace::report::{html, json, terminal};
 use wiretrace::scan::{self, ScanConfig};
+use wiretrace::semantic::{self, Meaning, Semantic};
 use wiretrace::shingle::Profile;
 use wiretrace::similarity::{PairFeatures, Thresholds, Verifier};
 use wiretrace::synth;
@@ -113,6 +115,19 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         eprintln!("wiretrace: warning: no articles found in the input");
     }
     let m = &args.matching;
+    let semantic = if m.no_rewrites {
+        None
+    } else {
+        load_model(&m.model)?.map(|embedder| Semantic {
+            max_wordings: m.semantic_max,
+            ..Semantic::new(embedder)
+        })
+    };
+    if semantic.is_none() && !m.no_rewrites && !m.model.no_semantic && !args.quiet {
+        eprintln!(
+            "wiretrace: note: no semantic model installed, so rewrites are found from shared words only (install one with scripts/fetch-model, or pass --no-semantic)"
+        );
+    }
     let config = ScanConfig {
         shingle_size: m.shingle_size.max(1),
         num_perm: m.num_perm.max(1),
@@ -122,11 +137,18 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         rewrites: !m.no_rewrites,
         min_words: m.min_words,
         min_specificity: m.min_specificity,
+        semantic,
         wires: Wires::new(args.wires.clone()),
         ..ScanConfig::default()
     };
     let progress = progress::Bars::new(show_progress);
     let result = scan::scan(&corpus.articles, &config, &progress);
+    if let Some(wordings) = result.stats.semantic_skipped {
+        eprintln!(
+            "wiretrace: note: semantic tier skipped: {wordings} distinct sentences, more than --semantic-max {}",
+            m.semantic_max
+        );
+    }
     let found_articles = !corpus.articles.is_empty();
     let input = InputSummary {
         windows_1252_decoded: corpus.windows_1252_decoded,
@@ -312,24 +334,71 @@ fn read_pairs(pairs: &PairInput, sentences: &[String]) -> Result<Vec<PairLine>> 
     }
 }
 
+/// The semantic tier's model: `--model DIR`, else the installed one; none
+/// with `--no-semantic` or when none is installed.
+fn load_model(args: &ModelArgs) -> Result<Option<Embedder>> {
+    if args.no_semantic {
+        return Ok(None);
+    }
+    let Some(dir) = args.model.clone().or_else(embed::default_model_dir) else {
+        return Ok(None);
+    };
+    let embedder = Embedder::load(&dir).context("loading the semantic model")?;
+    Ok(Some(embedder))
+}
+
+/// Features of every pair, with embedding cosines when a model is loaded.
+fn pair_features(
+    pairs: &[PairLine],
+    shingle_size: usize,
+    model: &ModelArgs,
+) -> Result<Vec<PairFeatures>> {
+    let meanings: Vec<Option<Meaning>> = match load_model(model)? {
+        Some(embedder) => {
+            let texts: Vec<(&str, &str)> =
+                pairs.iter().map(|p| (p.a.as_str(), p.b.as_str())).collect();
+            semantic::compare_pairs(&embedder, &texts)
+                .into_iter()
+                .map(Some)
+                .collect()
+        }
+        None => vec![None; pairs.len()],
+    };
+    Ok(pairs
+        .iter()
+        .zip(meanings)
+        .map(|(p, meaning)| {
+            PairFeatures::of(
+                &Profile::new(&p.a, shingle_size),
+                &Profile::new(&p.b, shingle_size),
+                meaning,
+            )
+        })
+        .collect())
+}
+
 fn run_compare(args: CompareArgs) -> Result<()> {
     let pairs = read_pairs(&args.pairs, &args.sentences)?;
+    let features = pair_features(&pairs, args.shingle_size, &args.model)?;
     let verifier = Verifier::default();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if args.pairs.header {
-        writeln!(out, "label\tscore\tshingle_jaccard\tcontent_jaccard")?;
-    }
-    let mut judged = Vec::with_capacity(pairs.len());
-    for p in &pairs {
-        let v = verifier.judge(
-            &Profile::new(&p.a, args.shingle_size),
-            &Profile::new(&p.b, args.shingle_size),
-        );
-        let label = v.reuse.map_or("none", |r| r.as_str());
         writeln!(
             out,
-            "{label}\t{:.4}\t{:.4}\t{:.4}",
+            "label\tscore\tshingle_jaccard\tcontent_jaccard\tcosine\tcontainment"
+        )?;
+    }
+    let mut judged = Vec::with_capacity(pairs.len());
+    for (p, f) in pairs.iter().zip(features) {
+        let v = verifier.judge_features(f);
+        let label = v.reuse.map_or("none", |r| r.as_str());
+        let meaning = v.features.meaning.map_or("-\t-".to_string(), |m| {
+            format!("{:.4}\t{:.4}", m.cosine, m.containment)
+        });
+        writeln!(
+            out,
+            "{label}\t{:.4}\t{:.4}\t{:.4}\t{meaning}",
             v.score, v.features.shingle_jaccard, v.features.content_jaccard
         )?;
         if let Some(gold) = p.gold {
@@ -356,15 +425,10 @@ fn run_calibrate(args: CalibrateArgs) -> Result<()> {
         bail!("calibrate needs --gold COL: the column with the human label");
     }
     let pairs = read_pairs(&args.pairs, &[])?;
-    let samples: Vec<(PairFeatures, bool)> = pairs
-        .iter()
-        .map(|p| {
-            let f = PairFeatures::of(
-                &Profile::new(&p.a, args.shingle_size),
-                &Profile::new(&p.b, args.shingle_size),
-            );
-            (f, p.gold.unwrap_or(false))
-        })
+    let samples: Vec<(PairFeatures, bool)> = pair_features(&pairs, args.shingle_size, &args.model)?
+        .into_iter()
+        .zip(&pairs)
+        .map(|(f, p)| (f, p.gold.unwrap_or(false)))
         .collect();
     let agreement = |verifier: &Verifier, subset: &[(PairFeatures, bool)]| {
         Agreement::of(
@@ -395,7 +459,11 @@ fn run_calibrate(args: CalibrateArgs) -> Result<()> {
         .collect();
     let mean = |f: fn(&Agreement) -> f64| folds.iter().map(f).sum::<f64>() / FOLDS as f64;
     let report = serde_json::json!({
-        "model": fitted.model,
+        "model": if samples.iter().any(|(f, _)| f.meaning.is_some()) {
+            fitted.semantic
+        } else {
+            fitted.model
+        },
         "fit_on_all_pairs": agreement(&fitted, &samples),
         "cross_validated_10_fold": { "accuracy": mean(|a| a.accuracy), "f1": mean(|a| a.f1) },
         "builtin_model_on_these_pairs": agreement(&Verifier::default(), &samples),

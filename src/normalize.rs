@@ -37,7 +37,11 @@ fn normalize_ascii(text: &str) -> String {
             out.push(b' ');
             pending_space = false;
         }
-        out.push(if b == b'`' { b'\'' } else { b.to_ascii_lowercase() });
+        out.push(if b == b'`' {
+            b'\''
+        } else {
+            b.to_ascii_lowercase()
+        });
     }
     // Only ASCII bytes were pushed.
     String::from_utf8(out).unwrap_or_default()

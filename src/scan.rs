@@ -19,6 +19,7 @@ use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
 use crate::provenance::{self, Provenance};
 use crate::segment::{self, display_text};
+use crate::semantic::{Semantic, SentenceVectors};
 use crate::shingle::Profile;
 use crate::similarity::{Reuse, Verifier};
 
@@ -50,6 +51,9 @@ pub struct ScanConfig {
     pub seed: u64,
     #[serde(skip)]
     pub verifier: Verifier,
+    /// The semantic tier, when a model is loaded.
+    #[serde(skip)]
+    pub semantic: Option<Semantic>,
     /// Wire services beyond the built-in list.
     #[serde(skip)]
     pub wires: Wires,
@@ -69,6 +73,7 @@ impl Default for ScanConfig {
             boilerplate_min_documents: 3,
             seed: 0x7769_7265_7472_6163,
             verifier: Verifier::default(),
+            semantic: None,
             wires: Wires::default(),
         }
     }
@@ -184,6 +189,11 @@ pub struct Stats {
     pub verified_pairs: usize,
     pub verbatim_banding: (usize, usize),
     pub rewrite_banding: (usize, usize),
+    /// Distinct wordings the semantic tier embedded.
+    pub embedded_wordings: usize,
+    /// Distinct wordings, when there were too many for the semantic tier
+    /// and it was skipped.
+    pub semantic_skipped: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -370,6 +380,38 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
         candidates.dedup();
     }
     let outlet_of = |i: u32| &documents[sentences[i as usize].doc as usize].outlet;
+    let vectors = match (&config.semantic, config.rewrites) {
+        (Some(semantic), true) => {
+            let long_enough: Vec<u32> = eligible
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    !profiles[i as usize].is_too_short(config.verifier.thresholds.min_rewrite_words)
+                })
+                .collect();
+            let mut vectors = SentenceVectors::group(sentences.len(), &long_enough, |i| {
+                profiles[i as usize].text_key()
+            });
+            if vectors.rows() > semantic.max_wordings {
+                stats.semantic_skipped = Some(vectors.rows());
+                None
+            } else {
+                progress.stage("embed", vectors.rows() as u64);
+                vectors.embed(
+                    &semantic.embedder,
+                    |i| &sentences[i as usize].text,
+                    |n| progress.advance(n as u64),
+                );
+                progress.finish_stage();
+                stats.embedded_wordings = vectors.rows();
+                candidates.extend(vectors.candidate_pairs(semantic.min_cosine, outlet_of));
+                candidates.par_sort_unstable();
+                candidates.dedup();
+                Some(vectors)
+            }
+        }
+        _ => None,
+    };
     candidates.retain(|&(a, b)| outlet_of(a) != outlet_of(b));
     stats.candidate_pairs = candidates.len();
 
@@ -377,7 +419,8 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
     let rarity = Rarity::from_profiles(eligible.iter().map(|&i| &profiles[i as usize]));
     let judge = |a: u32, b: u32| {
         let (pa, pb) = (&profiles[a as usize], &profiles[b as usize]);
-        let (reuse, similarity) = config.verifier.reuse(pa, pb)?;
+        let meaning = vectors.as_ref().and_then(|v| v.compare(a, b));
+        let (reuse, similarity) = config.verifier.reuse(pa, pb, meaning)?;
         let specific = match reuse {
             Reuse::Rewritten => {
                 config.rewrites && rarity.weighted_containment(pa, pb) >= config.min_specificity

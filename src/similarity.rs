@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::minhash::{intersection_size, jaccard};
+use crate::semantic::Meaning;
 use crate::shingle::Profile;
 
 /// How one sentence relates to another it was matched with.
@@ -66,14 +67,17 @@ pub struct PairFeatures {
     pub number_conflict: f64,
     /// Jaccard of capitalised words; 1 when neither has any.
     pub name_agreement: f64,
+    /// Embedding similarity and soft word alignment
+    /// ([`crate::semantic`]); `None` when no model was loaded.
+    pub meaning: Option<Meaning>,
     /// Words in the shorter sentence, figures not counted (not a model
     /// input: it gates the rewrite label).
     pub shorter_words: usize,
 }
 
 impl PairFeatures {
-    pub fn of(a: &Profile, b: &Profile) -> PairFeatures {
-        let mut f = PairFeatures::without_lcs(a, b);
+    pub fn of(a: &Profile, b: &Profile, meaning: Option<Meaning>) -> PairFeatures {
+        let mut f = PairFeatures::without_lcs(a, b, meaning);
         f.lcs_ratio =
             lcs_len(&a.words, &b.words) as f64 / a.words.len().max(b.words.len()).max(1) as f64;
         f
@@ -81,7 +85,7 @@ impl PairFeatures {
 
     /// Every feature but the longest common subsequence (left 0), the one
     /// that costs quadratic time.
-    fn without_lcs(a: &Profile, b: &Profile) -> PairFeatures {
+    fn without_lcs(a: &Profile, b: &Profile, meaning: Option<Meaning>) -> PairFeatures {
         let share = |x: &[u64], y: &[u64], of_larger: bool| {
             let denominator = if of_larger {
                 x.len().max(y.len())
@@ -127,6 +131,7 @@ impl PairFeatures {
             } else {
                 jaccard(&a.names, &b.names)
             },
+            meaning,
         }
     }
 
@@ -144,6 +149,9 @@ impl PairFeatures {
             self.number_agreement,
             self.number_conflict,
             self.name_agreement,
+            self.meaning.map_or(0.0, |m| m.cosine.clamp(0.0, 1.0)),
+            self.meaning.map_or(0.0, |m| m.containment),
+            self.meaning.map_or(0.0, |m| m.alignment_f1),
         ]
     }
 }
@@ -170,7 +178,7 @@ fn lcs_len(a: &[u64], b: &[u64]) -> usize {
     row[b.len()]
 }
 
-const FEATURES: usize = 12;
+const FEATURES: usize = 15;
 
 fn number_agreement(a: &[String], b: &[String]) -> f64 {
     if a.is_empty() && b.is_empty() {
@@ -215,8 +223,37 @@ impl RewriteModel {
             0.42845975005014303,
             -0.8639427737140296,
             -0.24084832303232287,
+            0.0,
+            0.0,
+            0.0,
         ],
         threshold: 0.52,
+    };
+
+    /// Fitted the same way with the semantic features too (embedding
+    /// cosine, soft-alignment containment and F1: `wiretrace calibrate`
+    /// with a model installed); used for pairs whose both sentences were
+    /// embedded.
+    pub const MSRP_SEMANTIC: RewriteModel = RewriteModel {
+        bias: -6.72942004113939,
+        weights: [
+            0.731247531518564,
+            -4.414840776046665,
+            1.8995175030483353,
+            -1.5125141674357871,
+            -0.20368045596731954,
+            1.0968420669153378,
+            2.520011041333564,
+            4.908964689598844,
+            0.7839265800277007,
+            0.3198157911082919,
+            -0.905023390255618,
+            -0.35878099965850424,
+            2.708295069198145,
+            2.2164621912674236,
+            0.6650705199420143,
+        ],
+        threshold: 0.54,
     };
 
     pub fn probability(&self, f: &PairFeatures) -> f64 {
@@ -277,6 +314,10 @@ pub struct Thresholds {
     /// 10 to 30 words, and two five-word headlines sharing three words are
     /// more often two stories than one.
     pub min_rewrite_words: usize,
+    /// Embedding cosine at or above which a rewrite needs no minimum of
+    /// shared content words (the model still has to accept it): synonyms
+    /// share meaning, not words.
+    pub paraphrase_cosine: f64,
 }
 
 impl Default for Thresholds {
@@ -286,6 +327,7 @@ impl Default for Thresholds {
             edited: 0.5,
             min_content_jaccard: 0.2,
             min_rewrite_words: 8,
+            paraphrase_cosine: 0.7,
         }
     }
 }
@@ -299,10 +341,12 @@ pub struct Verdict {
     pub reuse: Option<Reuse>,
 }
 
-/// Scores and labels pairs with one model and one set of thresholds.
+/// Scores and labels pairs with one set of thresholds and two models: the
+/// lexical one, and the semantic one for pairs with an embedding cosine.
 #[derive(Debug, Clone, Copy)]
 pub struct Verifier {
     pub model: RewriteModel,
+    pub semantic: RewriteModel,
     pub thresholds: Thresholds,
 }
 
@@ -310,6 +354,7 @@ impl Default for Verifier {
     fn default() -> Verifier {
         Verifier {
             model: RewriteModel::MSRP,
+            semantic: RewriteModel::MSRP_SEMANTIC,
             thresholds: Thresholds::default(),
         }
     }
@@ -319,29 +364,42 @@ impl Verifier {
     /// Fits the rewrite model on human-labelled pairs (`true`: same claim)
     /// and sets its threshold where the verifier's "related" verdicts agree
     /// with the labels most often.
+    /// With cosines in the samples, the semantic model is the one fitted.
     pub fn calibrate(samples: &[(PairFeatures, bool)], thresholds: Thresholds) -> Verifier {
+        let semantic = samples.iter().any(|(f, _)| f.meaning.is_some());
         let mut verifier = Verifier {
-            model: RewriteModel::fit(samples),
             thresholds,
+            ..Verifier::default()
         };
+        let fitted = RewriteModel::fit(samples);
+        *verifier.model_mut(semantic) = fitted;
         let mut best = (f64::NEG_INFINITY, 0.5);
         for step in 5..=95 {
-            verifier.model.threshold = step as f64 / 100.0;
+            verifier.model_mut(semantic).threshold = step as f64 / 100.0;
             let agree = samples
                 .iter()
                 .filter(|(f, gold)| verifier.judge_features(*f).reuse.is_some() == *gold)
                 .count();
             let accuracy = agree as f64 / samples.len().max(1) as f64;
             if accuracy > best.0 {
-                best = (accuracy, verifier.model.threshold);
+                best = (accuracy, step as f64 / 100.0);
             }
         }
-        verifier.model.threshold = best.1;
+        verifier.model_mut(semantic).threshold = best.1;
         verifier
     }
 
-    pub fn judge(&self, a: &Profile, b: &Profile) -> Verdict {
-        self.judge_features(PairFeatures::of(a, b))
+    fn model_mut(&mut self, semantic: bool) -> &mut RewriteModel {
+        if semantic {
+            &mut self.semantic
+        } else {
+            &mut self.model
+        }
+    }
+
+    /// `meaning`: from the two sentences' embeddings, when a model is loaded.
+    pub fn judge(&self, a: &Profile, b: &Profile, meaning: Option<Meaning>) -> Verdict {
+        self.judge_features(PairFeatures::of(a, b, meaning))
     }
 
     /// The reuse label `judge` would give, and `similarity`, computed
@@ -349,11 +407,16 @@ impl Verifier {
     /// (shingles for copies, content words for rewrites) is rejected before
     /// the quadratic subsequence feature is computed. Same answers as
     /// `judge`, for the scan's hot loop over candidate pairs.
-    pub fn reuse(&self, a: &Profile, b: &Profile) -> Option<(Reuse, f64)> {
-        let mut features = PairFeatures::without_lcs(a, b);
+    pub fn reuse(
+        &self,
+        a: &Profile,
+        b: &Profile,
+        meaning: Option<Meaning>,
+    ) -> Option<(Reuse, f64)> {
+        let mut features = PairFeatures::without_lcs(a, b, meaning);
         let t = &self.thresholds;
         let could_copy = features.shingle_jaccard >= t.edited || Self::trimmed(&features);
-        if !could_copy && features.content_jaccard < t.min_content_jaccard {
+        if !could_copy && !Self::could_rewrite(&features, t) {
             return None;
         }
         features.lcs_ratio =
@@ -367,17 +430,28 @@ impl Verifier {
         f.shingle_containment >= 0.8 && f.length_ratio >= 0.4
     }
 
+    /// The preconditions of the rewrite label that need no model: enough
+    /// words, and either enough shared content words or, when embeddings
+    /// say so, the same meaning in other words.
+    fn could_rewrite(f: &PairFeatures, t: &Thresholds) -> bool {
+        f.shorter_words >= t.min_rewrite_words
+            && (f.content_jaccard >= t.min_content_jaccard
+                || f.meaning.is_some_and(|m| m.cosine >= t.paraphrase_cosine))
+    }
+
     pub fn judge_features(&self, features: PairFeatures) -> Verdict {
-        let score = self.model.probability(&features);
+        let model = if features.meaning.is_some() {
+            &self.semantic
+        } else {
+            &self.model
+        };
+        let score = model.probability(&features);
         let t = &self.thresholds;
         let reuse = if features.shingle_jaccard >= t.verbatim {
             Some(Reuse::Verbatim)
         } else if features.shingle_jaccard >= t.edited || Self::trimmed(&features) {
             Some(Reuse::Edited)
-        } else if score >= self.model.threshold
-            && features.content_jaccard >= t.min_content_jaccard
-            && features.shorter_words >= t.min_rewrite_words
-        {
+        } else if score >= model.threshold && Self::could_rewrite(&features, t) {
             Some(Reuse::Rewritten)
         } else {
             None
@@ -402,7 +476,7 @@ mod tests {
     use super::*;
 
     fn judge(a: &str, b: &str) -> Verdict {
-        Verifier::default().judge(&Profile::new(a, 3), &Profile::new(b, 3))
+        Verifier::default().judge(&Profile::new(a, 3), &Profile::new(b, 3), None)
     }
 
     #[test]
@@ -435,15 +509,22 @@ mod tests {
             "Apple shares dropped 2 percent early on Monday.",
         ];
         let v = Verifier::default();
+        let close = Meaning {
+            cosine: 0.8,
+            containment: 0.75,
+            alignment_f1: 0.7,
+        };
         for a in texts {
             for b in texts {
                 let (pa, pb) = (Profile::new(a, 3), Profile::new(b, 3));
-                let slow = v.judge(&pa, &pb);
-                assert_eq!(
-                    v.reuse(&pa, &pb),
-                    slow.reuse.map(|r| (r, Verifier::similarity(&slow))),
-                    "{a} / {b}"
-                );
+                for meaning in [None, Some(close)] {
+                    let slow = v.judge(&pa, &pb, meaning);
+                    assert_eq!(
+                        v.reuse(&pa, &pb, meaning),
+                        slow.reuse.map(|r| (r, Verifier::similarity(&slow))),
+                        "{a} / {b} / {meaning:?}"
+                    );
+                }
             }
         }
     }
@@ -493,6 +574,7 @@ mod tests {
             number_agreement: 1.0,
             number_conflict: 0.0,
             name_agreement: 1.0,
+            meaning: None,
             shorter_words: 20,
         };
         let samples: Vec<(PairFeatures, bool)> =
@@ -501,5 +583,24 @@ mod tests {
         assert!(model.probability(&mk(0.9)) > 0.8);
         assert!(model.probability(&mk(0.1)) < 0.2);
         assert_eq!(model, RewriteModel::fit(&samples), "deterministic");
+
+        // With semantic features in the samples, the semantic model is the
+        // one refitted; the lexical one stays.
+        let with_meaning: Vec<(PairFeatures, bool)> = samples
+            .iter()
+            .map(|(f, gold)| {
+                let x = f.shingle_jaccard;
+                let meaning = Some(Meaning {
+                    cosine: x,
+                    containment: x,
+                    alignment_f1: x,
+                });
+                (PairFeatures { meaning, ..*f }, *gold)
+            })
+            .collect();
+        let fitted = Verifier::calibrate(&with_meaning, Thresholds::default());
+        assert_eq!(fitted.model, RewriteModel::MSRP);
+        assert_ne!(fitted.semantic, RewriteModel::MSRP_SEMANTIC);
+        assert!(fitted.semantic.weights[FEATURES - 3] > 0.0, "cosine weight");
     }
 }

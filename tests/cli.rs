@@ -737,12 +737,18 @@ mod compare {
     /// Checks the shape of one result line and returns its label.
     fn check_line(line: &str) -> &str {
         let fields: Vec<&str> = line.split('\t').collect();
-        assert_eq!(fields.len(), 4, "label and three scores: {line}");
+        assert_eq!(
+            fields.len(),
+            6,
+            "label, three lexical scores, cosine and containment: {line}"
+        );
         assert!(
             ["verbatim", "edited", "rewritten", "none"].contains(&fields[0]),
             "{line}"
         );
-        for score in &fields[1..] {
+        // No model in these tests: the semantic columns are empty.
+        assert_eq!(fields[4..], ["-", "-"], "{line}");
+        for score in &fields[1..4] {
             let x: f64 = score.parse().unwrap_or_else(|_| panic!("{line}"));
             assert!((0.0..=1.0).contains(&x), "{line}");
         }
@@ -791,7 +797,10 @@ mod compare {
         let stdout = String::from_utf8(output.stdout).expect("UTF-8");
         let lines: Vec<&str> = stdout.lines().collect();
         assert_eq!(lines.len(), 1 + rows.len(), "{stdout}");
-        assert_eq!(lines[0], "label\tscore\tshingle_jaccard\tcontent_jaccard");
+        assert_eq!(
+            lines[0],
+            "label\tscore\tshingle_jaccard\tcontent_jaccard\tcosine\tcontainment"
+        );
         let labels: Vec<&str> = lines[1..].iter().map(|l| check_line(l)).collect();
         assert_eq!(labels, ["verbatim", "none", "edited"]);
         // Each line is what `compare A B` prints for that pair.
@@ -1249,7 +1258,7 @@ mod reliability {
         assert!(std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) >= 200 * 1024 * 1024);
         let out = dir.path().join("out.jsonl");
         let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("wiretrace"))
-            .args(["scan", "--quiet", "--json"])
+            .args(["scan", "--quiet", "--no-semantic", "--json"])
             .arg(&out)
             .arg(&file)
             .stdout(Stdio::null())
@@ -1281,7 +1290,14 @@ mod reliability {
         let file = write_file(dir.path(), "long.txt", text.as_bytes());
         let out = dir.path().join("out.jsonl");
         let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("wiretrace"))
-            .args(["scan", "--quiet", "--max-doc-bytes", "0", "--json"])
+            .args([
+                "scan",
+                "--quiet",
+                "--no-semantic",
+                "--max-doc-bytes",
+                "0",
+                "--json",
+            ])
             .arg(&out)
             .arg(&file)
             .stdout(Stdio::null())
@@ -1378,7 +1394,7 @@ mod reliability {
         let bin = assert_cmd::cargo::cargo_bin("wiretrace");
         let output = std::process::Command::new("bash")
             .arg("-c")
-            .arg("\"$0\" scan \"$1\" --quiet --json - | head -c 100 > /dev/null; echo \"${PIPESTATUS[0]}\"")
+            .arg("\"$0\" scan \"$1\" --quiet --no-semantic --json - | head -c 100 > /dev/null; echo \"${PIPESTATUS[0]}\"")
             .arg(&bin)
             .arg(dir.path())
             .output()
@@ -1416,7 +1432,7 @@ mod reliability {
         let bin = assert_cmd::cargo::cargo_bin("wiretrace");
         for delay_ms in [200, 800, 1500] {
             let mut child = std::process::Command::new(&bin)
-                .args(["scan", "--quiet", "--json"])
+                .args(["scan", "--quiet", "--no-semantic", "--json"])
                 .arg(&out)
                 .arg(&corpus)
                 .stdout(Stdio::null())
@@ -1452,5 +1468,119 @@ mod reliability {
                 assert_eq!(now, "earlier report\n", "the earlier file is intact");
             }
         }
+    }
+}
+
+mod semantic {
+    use super::util::*;
+
+    fn compare_columns(args: &[&str]) -> Vec<Vec<String>> {
+        let output = wiretrace().arg("compare").args(args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.split('\t').map(str::to_string).collect())
+            .collect()
+    }
+
+    #[test]
+    fn without_a_model_scans_say_so_and_compare_leaves_the_columns_empty() {
+        let output = wiretrace().arg("scan").arg(corpus_dir()).output().unwrap();
+        assert!(output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("no semantic model installed"), "{stderr}");
+        let output = wiretrace()
+            .args(["scan", "--no-semantic"])
+            .arg(corpus_dir())
+            .output()
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&output.stderr).contains("semantic"));
+        let row = &compare_columns(&["Troops were sent home.", "Troops were sent home."])[0];
+        assert_eq!(row.len(), 6, "{row:?}");
+        assert_eq!((row[4].as_str(), row[5].as_str()), ("-", "-"));
+    }
+
+    #[test]
+    fn a_model_directory_that_is_not_one_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = wiretrace()
+            .args(["compare", "--model"])
+            .arg(dir.path())
+            .args(["a b c", "a b c"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("config.json"), "{stderr}");
+    }
+
+    #[test]
+    fn with_a_model_synonyms_score_closer_than_unrelated_sentences() {
+        let Some(model) = installed_model() else {
+            eprintln!("skipped: no semantic model installed (scripts/fetch-model)");
+            return;
+        };
+        let model = model.to_str().unwrap();
+        let base = "The bodies of the deceased troops were returned home after cremation.";
+        let rows = compare_columns(&[
+            "--model",
+            model,
+            base,
+            "The remains of the dead soldiers were sent back after being cremated.",
+        ]);
+        let unrelated = compare_columns(&[
+            "--model",
+            model,
+            base,
+            "Stock markets in Asia rose sharply on Tuesday after the rate decision.",
+        ]);
+        let cosine = |r: &Vec<Vec<String>>| r[0][4].parse::<f64>().unwrap();
+        let containment = |r: &Vec<Vec<String>>| r[0][5].parse::<f64>().unwrap();
+        assert!(
+            cosine(&rows) > cosine(&unrelated) + 0.3,
+            "{rows:?} {unrelated:?}"
+        );
+        assert!(containment(&rows) > containment(&unrelated) + 0.2);
+        // The lexical features alone see little in common.
+        assert!(rows[0][3].parse::<f64>().unwrap() < 0.3);
+    }
+
+    #[test]
+    fn with_a_model_output_does_not_depend_on_thread_count() {
+        let Some(model) = installed_model() else {
+            eprintln!("skipped: no semantic model installed (scripts/fetch-model)");
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let dump = dir.path().join("dump.jsonl");
+        let truth = dir.path().join("truth.jsonl");
+        let status = wiretrace()
+            .args(["synth", "--articles", "40", "--outlets", "6", "--out"])
+            .arg(&dump)
+            .arg("--truth")
+            .arg(&truth)
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success());
+        let run = |threads: &str| {
+            scan_json_bytes([
+                dump.as_os_str(),
+                "--model".as_ref(),
+                model.as_os_str(),
+                "--threads".as_ref(),
+                threads.as_ref(),
+            ])
+        };
+        let one = run("1");
+        let records = parse_jsonl(&one);
+        let summary = records.last().unwrap();
+        assert!(summary["stats"]["embedded_wordings"].as_u64().unwrap() > 50);
+        assert!(one == run("2"), "output differs between 1 and 2 threads");
     }
 }

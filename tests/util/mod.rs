@@ -10,9 +10,23 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use serde_json::{json, Value};
 
-/// A `wiretrace` command for the binary built for these tests.
+/// A `wiretrace` command for the binary built for these tests. It sees no
+/// installed semantic model, so results do not depend on the machine;
+/// tests of the semantic tier pass `--model` themselves.
 pub fn wiretrace() -> Command {
-    Command::cargo_bin("wiretrace").expect("the wiretrace binary is built for integration tests")
+    let mut cmd = Command::cargo_bin("wiretrace")
+        .expect("the wiretrace binary is built for integration tests");
+    cmd.env_remove("WIRETRACE_MODEL").env(
+        "XDG_DATA_HOME",
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/no-model"),
+    );
+    cmd
+}
+
+/// The installed semantic model, if any (`WIRETRACE_MODEL` or
+/// `scripts/fetch-model`'s directory).
+pub fn installed_model() -> Option<PathBuf> {
+    wiretrace::embed::default_model_dir()
 }
 
 /// The 5 news articles checked in with the crate.
