@@ -78,11 +78,12 @@ pub fn estimate_jaccard(a: &[u32], b: &[u32]) -> f64 {
 
 /// Exact Jaccard similarity of two sorted, distinct slices.
 pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
-    let union = a.len() + b.len() - intersection_size(a, b);
+    let shared = intersection_size(a, b);
+    let union = a.len() + b.len() - shared;
     if union == 0 {
         return 0.0;
     }
-    intersection_size(a, b) as f64 / union as f64
+    shared as f64 / union as f64
 }
 
 /// Size of the intersection of two sorted, distinct slices.

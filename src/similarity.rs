@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::minhash::{intersection_size, jaccard};
+use crate::minhash::intersection_size;
 use crate::semantic::Meaning;
 use crate::shingle::Profile;
 
@@ -86,50 +86,34 @@ impl PairFeatures {
     /// Every feature but the longest common subsequence (left 0), the one
     /// that costs quadratic time.
     fn without_lcs(a: &Profile, b: &Profile, meaning: Option<Meaning>) -> PairFeatures {
-        let share = |x: &[u64], y: &[u64], of_larger: bool| {
-            let denominator = if of_larger {
-                x.len().max(y.len())
-            } else {
-                x.len().min(y.len())
-            };
-            if denominator == 0 {
-                0.0
-            } else {
-                intersection_size(x, y) as f64 / denominator as f64
-            }
-        };
-        let (la, lb) = (a.words.len(), b.words.len());
-        let longer = la.max(lb);
-        let ratio = |n: usize| {
-            if longer == 0 {
-                0.0
-            } else {
-                n as f64 / longer as f64
-            }
-        };
+        PairFeatures::complete(Quick::of(a, b), a, b, meaning)
+    }
+
+    /// The remaining features but the subsequence, given the quick ones.
+    fn complete(quick: Quick, a: &Profile, b: &Profile, meaning: Option<Meaning>) -> PairFeatures {
         let number_agreement = number_agreement(&a.numbers, &b.numbers);
         let both_have_numbers = !a.numbers.is_empty() && !b.numbers.is_empty();
         PairFeatures {
-            shingle_jaccard: jaccard(&a.shingles, &b.shingles),
-            shingle_containment: share(&a.shingles, &b.shingles, false),
-            content_jaccard: jaccard(&a.content, &b.content),
-            content_containment: share(&a.content, &b.content, false),
-            content_coverage: share(&a.content, &b.content, true),
-            bigram_jaccard: jaccard(&a.bigrams, &b.bigrams),
-            word_jaccard: jaccard(&a.distinct_words, &b.distinct_words),
+            shingle_jaccard: quick.shingles.jaccard(),
+            shingle_containment: quick.shingles.of_smaller(),
+            content_jaccard: quick.content.jaccard(),
+            content_containment: quick.content.of_smaller(),
+            content_coverage: quick.content.of_larger(),
+            bigram_jaccard: Overlap::of(&a.bigrams, &b.bigrams).jaccard(),
+            word_jaccard: Overlap::of(&a.distinct_words, &b.distinct_words).jaccard(),
             lcs_ratio: 0.0,
-            length_ratio: ratio(la.min(lb)),
+            length_ratio: quick.length_ratio,
             number_agreement,
             number_conflict: if both_have_numbers && number_agreement < 1.0 {
                 1.0
             } else {
                 0.0
             },
-            shorter_words: (a.words.len() - a.numbers.len()).min(b.words.len() - b.numbers.len()),
+            shorter_words: quick.shorter_words,
             name_agreement: if a.names.is_empty() && b.names.is_empty() {
                 1.0
             } else {
-                jaccard(&a.names, &b.names)
+                Overlap::of(&a.names, &b.names).jaccard()
             },
             meaning,
         }
@@ -153,6 +137,67 @@ impl PairFeatures {
             self.meaning.map_or(0.0, |m| m.containment),
             self.meaning.map_or(0.0, |m| m.alignment_f1),
         ]
+    }
+}
+
+/// Items two sorted, distinct sets share, with their sizes: one merge gives
+/// Jaccard and both containments.
+#[derive(Debug, Clone, Copy)]
+struct Overlap {
+    shared: usize,
+    a: usize,
+    b: usize,
+}
+
+impl Overlap {
+    fn of(x: &[u64], y: &[u64]) -> Overlap {
+        Overlap {
+            shared: intersection_size(x, y),
+            a: x.len(),
+            b: y.len(),
+        }
+    }
+
+    fn jaccard(self) -> f64 {
+        ratio(self.shared, self.a + self.b - self.shared)
+    }
+
+    fn of_smaller(self) -> f64 {
+        ratio(self.shared, self.a.min(self.b))
+    }
+
+    fn of_larger(self) -> f64 {
+        ratio(self.shared, self.a.max(self.b))
+    }
+}
+
+fn ratio(n: usize, of: usize) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        n as f64 / of as f64
+    }
+}
+
+/// What every label's precondition looks at: two set merges and lengths,
+/// so most candidate pairs are turned down before the other features.
+#[derive(Debug, Clone, Copy)]
+struct Quick {
+    shingles: Overlap,
+    content: Overlap,
+    length_ratio: f64,
+    shorter_words: usize,
+}
+
+impl Quick {
+    fn of(a: &Profile, b: &Profile) -> Quick {
+        let (la, lb) = (a.words.len(), b.words.len());
+        Quick {
+            shingles: Overlap::of(&a.shingles, &b.shingles),
+            content: Overlap::of(&a.content, &b.content),
+            length_ratio: ratio(la.min(lb), la.max(lb)),
+            shorter_words: (la - a.numbers.len()).min(lb - b.numbers.len()),
+        }
     }
 }
 
@@ -413,12 +458,16 @@ impl Verifier {
         b: &Profile,
         meaning: Option<Meaning>,
     ) -> Option<(Reuse, f64)> {
-        let mut features = PairFeatures::without_lcs(a, b, meaning);
         let t = &self.thresholds;
-        let could_copy = features.shingle_jaccard >= t.edited || Self::trimmed(&features);
-        if !could_copy && !Self::could_rewrite(&features, t) {
+        let quick = Quick::of(a, b);
+        let could_copy = quick.shingles.jaccard() >= t.edited
+            || Self::trimmed(quick.shingles.of_smaller(), quick.length_ratio);
+        let could_rewrite =
+            Self::could_rewrite(quick.shorter_words, quick.content.jaccard(), meaning, t);
+        if !could_copy && !could_rewrite {
             return None;
         }
+        let mut features = PairFeatures::complete(quick, a, b, meaning);
         features.lcs_ratio =
             lcs_len(&a.words, &b.words) as f64 / a.words.len().max(b.words.len()).max(1) as f64;
         let verdict = self.judge_features(features);
@@ -426,17 +475,22 @@ impl Verifier {
     }
 
     /// One sentence is most of the other: a trimmed copy.
-    fn trimmed(f: &PairFeatures) -> bool {
-        f.shingle_containment >= 0.8 && f.length_ratio >= 0.4
+    fn trimmed(shingle_containment: f64, length_ratio: f64) -> bool {
+        shingle_containment >= 0.8 && length_ratio >= 0.4
     }
 
     /// The preconditions of the rewrite label that need no model: enough
     /// words, and either enough shared content words or, when embeddings
     /// say so, the same meaning in other words.
-    fn could_rewrite(f: &PairFeatures, t: &Thresholds) -> bool {
-        f.shorter_words >= t.min_rewrite_words
-            && (f.content_jaccard >= t.min_content_jaccard
-                || f.meaning.is_some_and(|m| m.cosine >= t.paraphrase_cosine))
+    fn could_rewrite(
+        shorter_words: usize,
+        content_jaccard: f64,
+        meaning: Option<Meaning>,
+        t: &Thresholds,
+    ) -> bool {
+        shorter_words >= t.min_rewrite_words
+            && (content_jaccard >= t.min_content_jaccard
+                || meaning.is_some_and(|m| m.cosine >= t.paraphrase_cosine))
     }
 
     pub fn judge_features(&self, features: PairFeatures) -> Verdict {
@@ -449,9 +503,18 @@ impl Verifier {
         let t = &self.thresholds;
         let reuse = if features.shingle_jaccard >= t.verbatim {
             Some(Reuse::Verbatim)
-        } else if features.shingle_jaccard >= t.edited || Self::trimmed(&features) {
+        } else if features.shingle_jaccard >= t.edited
+            || Self::trimmed(features.shingle_containment, features.length_ratio)
+        {
             Some(Reuse::Edited)
-        } else if score >= model.threshold && Self::could_rewrite(&features, t) {
+        } else if score >= model.threshold
+            && Self::could_rewrite(
+                features.shorter_words,
+                features.content_jaccard,
+                features.meaning,
+                t,
+            )
+        {
             Some(Reuse::Rewritten)
         } else {
             None
