@@ -73,6 +73,11 @@ pub struct PairFeatures {
     /// Words in the shorter sentence, figures not counted (not a model
     /// input: it gates the rewrite label).
     pub shorter_words: usize,
+    /// Both sentences have two or more figures and share none: two
+    /// instances of a formula ("Net loss 534,000 vs profit 4.4 mln"), not a
+    /// copy that changed a figure (not a model input: it rules out every
+    /// label).
+    pub formula: bool,
 }
 
 impl PairFeatures {
@@ -91,7 +96,12 @@ impl PairFeatures {
 
     /// The remaining features but the subsequence, given the quick ones.
     fn complete(quick: Quick, a: &Profile, b: &Profile, meaning: Option<Meaning>) -> PairFeatures {
-        let number_agreement = number_agreement(&a.numbers, &b.numbers);
+        let figures = figure_overlap(&a.numbers, &b.numbers);
+        let number_agreement = if figures.a + figures.b == 0 {
+            1.0
+        } else {
+            figures.jaccard()
+        };
         let both_have_numbers = !a.numbers.is_empty() && !b.numbers.is_empty();
         PairFeatures {
             shingle_jaccard: quick.shingles.jaccard(),
@@ -110,6 +120,7 @@ impl PairFeatures {
                 0.0
             },
             shorter_words: quick.shorter_words,
+            formula: figures.a >= 2 && figures.b >= 2 && figures.shared == 0,
             name_agreement: if a.names.is_empty() && b.names.is_empty() {
                 1.0
             } else {
@@ -225,18 +236,20 @@ fn lcs_len(a: &[u64], b: &[u64]) -> usize {
 
 const FEATURES: usize = 15;
 
-fn number_agreement(a: &[String], b: &[String]) -> f64 {
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
+/// Distinct figures of two sentences and how many they share.
+fn figure_overlap(a: &[String], b: &[String]) -> Overlap {
+    fn distinct(v: &[String]) -> Vec<&str> {
+        let mut v: Vec<&str> = v.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     }
-    let mut a: Vec<&str> = a.iter().map(String::as_str).collect();
-    let mut b: Vec<&str> = b.iter().map(String::as_str).collect();
-    a.sort_unstable();
-    a.dedup();
-    b.sort_unstable();
-    b.dedup();
-    let shared = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
-    shared as f64 / (a.len() + b.len() - shared) as f64
+    let (a, b) = (distinct(a), distinct(b));
+    Overlap {
+        shared: a.iter().filter(|x| b.binary_search(x).is_ok()).count(),
+        a: a.len(),
+        b: b.len(),
+    }
 }
 
 /// A logistic model over [`PairFeatures`]: `P(same claim)`.
@@ -501,7 +514,9 @@ impl Verifier {
         };
         let score = model.probability(&features);
         let t = &self.thresholds;
-        let reuse = if features.shingle_jaccard >= t.verbatim {
+        let reuse = if features.formula {
+            None
+        } else if features.shingle_jaccard >= t.verbatim {
             Some(Reuse::Verbatim)
         } else if features.shingle_jaccard >= t.edited
             || Self::trimmed(features.shingle_containment, features.length_ratio)
@@ -593,6 +608,22 @@ mod tests {
     }
 
     #[test]
+    fn instances_of_a_formula_are_not_copies() {
+        let v = judge(
+            "Oper net loss 1,506,000 vs profit 312,000",
+            "Oper net loss 465,043 vs profit 2,283,811",
+        );
+        assert!(v.features.formula);
+        assert_eq!(v.reuse, None);
+        // One figure changed, the other kept: a copy with drift.
+        let v = judge(
+            "The storm killed 600 people and destroyed 1,200 homes on Monday.",
+            "The storm killed 1,000 people and destroyed 1,200 homes on Monday.",
+        );
+        assert_eq!(v.reuse, Some(Reuse::Verbatim));
+    }
+
+    #[test]
     fn short_lines_are_copies_or_nothing() {
         // Two headlines of different stories share most of their words.
         assert_eq!(
@@ -639,6 +670,7 @@ mod tests {
             name_agreement: 1.0,
             meaning: None,
             shorter_words: 20,
+            formula: false,
         };
         let samples: Vec<(PairFeatures, bool)> =
             (0..20).map(|i| (mk(i as f64 / 20.0), i >= 10)).collect();
