@@ -45,6 +45,12 @@ fn label_style(label: Label, colour: bool) -> Style {
     style.force_styling(colour)
 }
 
+/// A family's sentences listed in the summary; the rest are counted. A
+/// family of a formula repeated across a dump can have hundreds.
+const MEMBERS_SHOWN: usize = 12;
+/// Changed figures listed per sentence.
+const CHANGES_SHOWN: usize = 3;
+
 pub fn write(
     out: &mut dyn Write,
     result: &ScanResult,
@@ -183,7 +189,7 @@ pub fn write(
                 family.members.len(),
                 origin
             )?;
-            for &m in &family.members {
+            for &m in family.members.iter().take(MEMBERS_SHOWN) {
                 let s = &result.sentences[m as usize];
                 let doc = &result.documents[s.doc as usize];
                 let tag = if source.sentence == Some(m) {
@@ -199,7 +205,8 @@ pub fn write(
                     s.index,
                     truncate(&sanitize(&s.text), 110)
                 )?;
-                for d in &prov.drift[m as usize] {
+                let drift = &prov.drift[m as usize];
+                for d in drift.iter().take(CHANGES_SHOWN) {
                     let other = &result.sentences[d.other as usize];
                     writeln!(
                         out,
@@ -211,6 +218,20 @@ pub fn write(
                         other.index
                     )?;
                 }
+                if drift.len() > CHANGES_SHOWN {
+                    writeln!(
+                        out,
+                        "              … {} more changes",
+                        drift.len() - CHANGES_SHOWN
+                    )?;
+                }
+            }
+            if family.members.len() > MEMBERS_SHOWN {
+                writeln!(
+                    out,
+                    "    … {} more sentences (all of them in --json and --html)",
+                    family.members.len() - MEMBERS_SHOWN
+                )?;
             }
         }
     }
