@@ -121,22 +121,7 @@ impl Embedder {
     /// The bytes depend only on the texts and their order, not on the
     /// number of rayon threads.
     pub fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
-        let dim = self.dim();
-        texts
-            .par_chunks(TEXTS_PER_BATCH)
-            .map_init(Scratch::default, |scratch, batch| {
-                let sequences: Vec<Vec<u32>> = batch
-                    .iter()
-                    .map(|text| self.tokenizer.encode(text, self.max_len))
-                    .collect();
-                let mut flat = vec![0.0; sequences.len() * dim];
-                self.bert.embed(&sequences, scratch, &mut flat, None);
-                flat.chunks_exact(dim)
-                    .map(<[f32]>::to_vec)
-                    .collect::<Vec<_>>()
-            })
-            .flatten_iter()
-            .collect()
+        self.encode(texts).into_iter().map(|e| e.sentence).collect()
     }
 
     /// Like [`Embedder::embed`], with the contextual vectors of each text's
