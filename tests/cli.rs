@@ -1584,3 +1584,68 @@ mod semantic {
         assert!(one == run("2"), "output differs between 1 and 2 threads");
     }
 }
+
+mod ground_truth {
+    use super::util::*;
+
+    /// `synth | scan | eval` exactly as the README shows it: synth writes
+    /// truth.jsonl by default and eval reads it.
+    #[test]
+    fn the_documented_pipeline_runs_with_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = assert_cmd::cargo::cargo_bin("wiretrace");
+        let output = std::process::Command::new("bash")
+            .arg("-c")
+            .arg("set -o pipefail; \"$0\" synth --articles 80 --outlets 6 | \"$0\" scan - --json - --quiet --no-semantic | \"$0\" eval --json")
+            .arg(&bin)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(dir.path().join("truth.jsonl").is_file());
+        let metrics: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let f1 = metrics["links"]["f1"].as_f64().unwrap();
+        let ari = metrics["families"]["ari"].as_f64().unwrap();
+        assert!(f1 > 0.9 && ari > 0.9, "{metrics}");
+    }
+
+    #[test]
+    fn a_gzipped_truth_file_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (dump, truth) = (dir.path().join("d.jsonl"), dir.path().join("t.jsonl.gz"));
+        let output = wiretrace()
+            .args(["synth", "--articles", "30", "--outlets", "4", "--out"])
+            .arg(&dump)
+            .arg("--truth")
+            .arg(&truth)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        assert!(std::fs::read(&truth).unwrap().starts_with(&[0x1f, 0x8b]));
+        let results = dir.path().join("o.jsonl");
+        let output = wiretrace()
+            .args(["scan", "--quiet", "--json"])
+            .arg(&results)
+            .arg(&dump)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let output = wiretrace()
+            .args(["eval", "--json", "--truth"])
+            .arg(&truth)
+            .arg(&results)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let metrics: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(metrics["alignment"]["aligned"].as_u64().unwrap() > 100);
+    }
+}
