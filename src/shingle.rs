@@ -66,15 +66,13 @@ impl Profile {
             .map(|w| xxh3_64_with_seed(w.as_bytes(), WORD_SEED))
             .collect();
         let shingles = word_shingles(&words, k);
-        let mut distinct_words = words.clone();
-        distinct_words.sort_unstable();
-        distinct_words.dedup();
-        let mut bigrams: Vec<u64> = words
-            .windows(2)
-            .map(|w| w[0].rotate_left(17) ^ w[1])
-            .collect();
-        bigrams.sort_unstable();
-        bigrams.dedup();
+        let distinct_words = sorted_distinct(words.clone());
+        let bigrams = sorted_distinct(
+            words
+                .windows(2)
+                .map(|w| w[0].rotate_left(17) ^ w[1])
+                .collect(),
+        );
         Profile {
             words,
             distinct_words,
@@ -121,37 +119,42 @@ fn word_shingles(words: &[u64], k: usize) -> Vec<u64> {
         let h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         h ^ (h >> 29)
     };
-    let mut out: Vec<u64> = if words.is_empty() {
+    let out: Vec<u64> = if words.is_empty() {
         Vec::new()
     } else if words.len() <= k {
         vec![combine(words)]
     } else {
         words.windows(k).map(combine).collect()
     };
-    out.sort_unstable();
-    out.dedup();
-    out
+    sorted_distinct(out)
+}
+
+/// Sorted and deduplicated, without spare capacity: a scan keeps a profile
+/// per sentence, so the slack would add up to a good share of its memory.
+fn sorted_distinct(mut v: Vec<u64>) -> Vec<u64> {
+    v.sort_unstable();
+    v.dedup();
+    v.shrink_to_fit();
+    v
 }
 
 /// Capitalised words that do not open the sentence, lower-cased.
 fn names(text: &str) -> Vec<u64> {
-    let mut out: Vec<u64> = text
+    let out: Vec<u64> = text
         .split_whitespace()
         .skip(1)
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .map(|w| xxh3_64_with_seed(w.to_lowercase().as_bytes(), NAME_SEED))
         .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
+    sorted_distinct(out)
 }
 
 /// Stemmed words that are neither stop words nor figures.
 fn content_words(words: &[&str]) -> Vec<u64> {
     let stemmer = stemmer();
     let stop = stop_words();
-    let mut out: Vec<u64> = words
+    let out: Vec<u64> = words
         .iter()
         .filter(|w| **w != NUMBER_TOKEN && !stop.contains(*w))
         .map(|w| {
@@ -159,9 +162,7 @@ fn content_words(words: &[&str]) -> Vec<u64> {
             xxh3_64_with_seed(stemmer.stem(w).as_bytes(), CONTENT_SEED)
         })
         .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
+    sorted_distinct(out)
 }
 
 fn stemmer() -> &'static Stemmer {
