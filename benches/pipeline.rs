@@ -7,9 +7,12 @@ use std::fs;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use wiretrace::cluster::{self, Edge};
 use wiretrace::lsh::{self, Banding};
 use wiretrace::minhash::MinHasher;
 use wiretrace::normalize::normalize;
+use wiretrace::report::html::{self, HtmlOptions};
+use wiretrace::report::json::{self, InputSummary};
 use wiretrace::scan::{self, ScanConfig, Silent};
 use wiretrace::segment;
 use wiretrace::shingle::Profile;
@@ -89,12 +92,45 @@ fn stages(c: &mut Criterion) {
             lsh::candidate_pairs(&signatures, 128, Banding::for_threshold(0.5, 128), &ids).len()
         })
     });
+    let config = ScanConfig::default();
     g.bench_function("scan", |b| {
+        b.iter(|| scan::scan(&articles, &config, &Silent).sentences.len())
+    });
+
+    // Clustering and rendering, on the scan's own links and result.
+    let result = scan::scan(&articles, &config, &Silent);
+    let document: Vec<u32> = result.sentences.iter().map(|s| s.doc).collect();
+    let edges: Vec<Edge> = result
+        .sentences
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let m = s.best?;
+            Some(Edge {
+                a: i as u32,
+                b: m.sentence,
+                reuse: m.reuse,
+                similarity: m.similarity,
+            })
+        })
+        .collect();
+    g.bench_function("cluster", |b| {
         b.iter(|| {
-            scan::scan(&articles, &ScanConfig::default(), &Silent)
-                .sentences
+            cluster::cluster(&document, edges.clone(), |_, _| true)
+                .families
                 .len()
         })
+    });
+    let input = InputSummary::default();
+    g.bench_function("render_json", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            json::write(&mut out, &result, &config, &input).expect("writes to memory");
+            out.len()
+        })
+    });
+    g.bench_function("render_html", |b| {
+        b.iter(|| html::render(&result, &input, HtmlOptions::default()).len())
     });
     g.finish();
 }
