@@ -59,7 +59,7 @@ fn area(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
 /// Buckets larger than this emit a chain and a star instead of every pair:
 /// enough to connect them, without a quadratic blow-up on a sentence that
 /// a thousand outlets reprinted.
-const MAX_BUCKET_PAIRS: usize = 64;
+const MAX_BUCKET_PAIRS: usize = 16;
 
 /// Candidate pairs `(a, b)` with `a < b` among `ids`, sorted and distinct.
 /// `signatures` is the flat layout of [`crate::minhash::MinHasher::signatures`].
