@@ -530,34 +530,32 @@ mod tests {
         assert_eq!(row, [0.5, 0.5, 0.0]);
     }
 
-    #[test]
-    fn strided_views_read_transposes_in_place() {
-        // a = [[1, 2], [3, 4]]; b is a read as its transpose.
-        let a = [1.0, 2.0, 3.0, 4.0];
+    /// `a · aᵀ` for a 2×2 row-major `a`, read through strided views.
+    fn times_own_transpose(a: &[f32]) -> [f32; 4] {
         let mut c = [0.0; 4];
         gemm(
             (2, 2, 2),
             1.0,
-            View::new(&a, 2, 1),
-            View::new(&a, 1, 2),
+            View::new(a, 2, 1),
+            View::new(a, 1, 2),
             &mut c,
             2,
         );
-        assert_eq!(c, [5.0, 11.0, 11.0, 25.0]);
+        c
+    }
+
+    #[test]
+    fn strided_views_read_transposes_in_place() {
+        // a = [[1, 2], [3, 4]]; the second view reads it as its transpose.
+        assert_eq!(
+            times_own_transpose(&[1.0, 2.0, 3.0, 4.0]),
+            [5.0, 11.0, 11.0, 25.0]
+        );
     }
 
     #[test]
     #[should_panic(expected = "out of bounds")]
     fn views_that_overrun_their_slice_are_refused() {
-        let a = [1.0; 3];
-        let mut c = [0.0; 4];
-        gemm(
-            (2, 2, 2),
-            1.0,
-            View::new(&a, 2, 1),
-            View::new(&a, 1, 2),
-            &mut c,
-            2,
-        );
+        times_own_transpose(&[1.0; 3]);
     }
 }
