@@ -115,6 +115,19 @@ def count_pairs(base, results, outlet_of, counts):
     counts["cross_outlet_pairs"] += cross
 
 
+class Laps:
+    """Adds the time since the previous lap to seconds[name]."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.last = time.perf_counter()
+
+    def __call__(self, name):
+        now = time.perf_counter()
+        self.seconds[name] += now - self.last
+        self.last = now
+
+
 def run_rensa(path, counts, seconds):
     from rensa import RMinHash, RMinHashLSH
 
@@ -122,26 +135,18 @@ def run_rensa(path, counts, seconds):
     lsh = RMinHashLSH(threshold=THRESHOLD, num_perm=num_perm, num_bands=BANDS)
     outlet_of = []
     base = 0
-    t = time.perf_counter()
+    lap = Laps(seconds)
     for batch in chunks(path, outlet_of, counts):
-        now = time.perf_counter()
-        seconds["read_split_shingle"] += now - t
-        t = now
+        lap("read_split_shingle")
         minhashes = RMinHash.from_token_sets(batch, num_perm=num_perm, seed=SEED)
-        now = time.perf_counter()
-        seconds["minhash"] += now - t
-        t = now
+        lap("minhash")
         lsh.insert_many(minhashes, start_key=base)
         results = lsh.query_all(minhashes)
-        now = time.perf_counter()
-        seconds["lsh"] += now - t
-        t = now
+        lap("lsh")
         count_pairs(base, results, outlet_of, counts)
         del results
         base += len(batch)
-        now = time.perf_counter()
-        seconds["count"] += now - t
-        t = now
+        lap("count")
     counts["indexed"] = base
     counts["num_perm"] = num_perm
 
@@ -152,29 +157,21 @@ def run_datasketch(path, counts, seconds):
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, params=(BANDS, ROWS))
     outlet_of = []
     base = 0
-    t = time.perf_counter()
+    lap = Laps(seconds)
     for batch in chunks(path, outlet_of, counts):
         encoded = [[s.encode("utf-8") for s in shingles] for shingles in batch]
-        now = time.perf_counter()
-        seconds["read_split_shingle"] += now - t
-        t = now
+        lap("read_split_shingle")
         minhashes = MinHash.bulk(encoded, num_perm=NUM_PERM, seed=SEED)
-        now = time.perf_counter()
-        seconds["minhash"] += now - t
-        t = now
+        lap("minhash")
         with lsh.insertion_session() as session:
             for offset, m in enumerate(minhashes):
                 session.insert(base + offset, m, check_duplication=False)
         results = [lsh.query(m) for m in minhashes]
-        now = time.perf_counter()
-        seconds["lsh"] += now - t
-        t = now
+        lap("lsh")
         count_pairs(base, results, outlet_of, counts)
         del results
         base += len(batch)
-        now = time.perf_counter()
-        seconds["count"] += now - t
-        t = now
+        lap("count")
     counts["indexed"] = base
     counts["num_perm"] = NUM_PERM
 

@@ -75,8 +75,6 @@ pub struct Encoded {
     pub sentence: Vec<f32>,
     /// Unit-length rows of [`Embedder::dim`] values, one per content token.
     pub content_tokens: Vec<f32>,
-    /// The vocabulary id of each content token, in the same order.
-    pub content_ids: Vec<u32>,
 }
 
 /// A loaded model: tokenizer and encoder weights (about 90 MB), shareable
@@ -148,10 +146,8 @@ impl Embedder {
                     .zip(flat.chunks_exact(dim))
                     .map(|(ids, sentence)| {
                         let mut content_tokens = Vec::new();
-                        let mut content_ids = Vec::new();
                         for (&id, row) in ids.iter().zip(rows.by_ref()) {
                             if self.content.get(id as usize).copied().unwrap_or(false) {
-                                content_ids.push(id);
                                 let norm = row.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
                                 content_tokens.extend(row.iter().map(|v| v / norm));
                             }
@@ -159,7 +155,6 @@ impl Embedder {
                         Encoded {
                             sentence: sentence.to_vec(),
                             content_tokens,
-                            content_ids,
                         }
                     })
                     .collect::<Vec<_>>()
