@@ -28,6 +28,7 @@ pub mod credits;
 pub mod dateline;
 pub mod embed;
 pub mod eval;
+pub mod figures;
 pub mod idf;
 pub mod ingest;
 pub mod lsh;

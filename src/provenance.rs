@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::credits::Wires;
+use crate::figures;
 use crate::normalize::{normalize, words, MONTHS, WEEKDAYS};
 use crate::scan::{Label, ScanResult};
 use crate::similarity::Reuse;
@@ -342,30 +343,30 @@ pub fn changed_facts(a: &str, b: &str) -> Vec<(DriftKind, String, String)> {
     let (wa, wb) = (words(&na), words(&nb));
     let mut out = Vec::new();
     for kind in [DriftKind::Number, DriftKind::Month, DriftKind::Weekday] {
-        let pick = |ws: &[&str]| -> Vec<String> {
-            ws.iter()
-                .filter(|w| match kind {
-                    DriftKind::Number => w.as_bytes()[0].is_ascii_digit(),
-                    DriftKind::Month => MONTHS.contains(w),
-                    DriftKind::Weekday => WEEKDAYS.contains(w),
-                })
-                .map(|w| w.to_string())
-                .collect()
-        };
-        let key = |v: &str| match kind {
-            DriftKind::Number => v.replace(',', ""),
-            _ => v[..3].to_owned(),
+        // (as written, comparison key) of each fact of this kind.
+        let pick = |ws: &[&str]| -> Vec<(String, String)> {
+            match kind {
+                DriftKind::Number => figures::find(ws)
+                    .into_iter()
+                    .map(|f| (ws[f.tokens].join(" "), f.value))
+                    .collect(),
+                DriftKind::Month | DriftKind::Weekday => {
+                    let names = if kind == DriftKind::Month {
+                        MONTHS
+                    } else {
+                        WEEKDAYS
+                    };
+                    ws.iter()
+                        .filter(|w| names.contains(w))
+                        .map(|w| (w.to_string(), w[..3].to_owned()))
+                        .collect()
+                }
+            }
         };
         let (va, vb) = (pick(&wa), pick(&wb));
-        let only_a: Vec<&String> = va
-            .iter()
-            .filter(|x| !vb.iter().any(|y| key(x) == key(y)))
-            .collect();
-        let only_b: Vec<&String> = vb
-            .iter()
-            .filter(|y| !va.iter().any(|x| key(x) == key(y)))
-            .collect();
-        for (x, y) in only_a.into_iter().zip(only_b) {
+        let only_a = va.iter().filter(|(_, x)| !vb.iter().any(|(_, y)| x == y));
+        let only_b = vb.iter().filter(|(_, y)| !va.iter().any(|(_, x)| x == y));
+        for ((x, _), (y, _)) in only_a.zip(only_b) {
             out.push((kind, x.clone(), y.clone()));
         }
     }
@@ -432,6 +433,30 @@ mod tests {
         );
         assert!(changed_facts("600 were killed.", "600 were killed in May.").is_empty());
         assert!(changed_facts("It cost 15,000 dollars.", "It cost 15000 dollars.").is_empty());
+    }
+
+    #[test]
+    fn figures_in_words_are_compared_by_value() {
+        assert!(
+            changed_facts("Six hundred troops were killed.", "600 troops were killed.").is_empty()
+        );
+        assert!(changed_facts("It cost 1.5 mln dlrs.", "It cost 1.5 million dollars.").is_empty());
+        assert_eq!(
+            changed_facts(
+                "Shr loss six cts vs profit 4.4 mln",
+                "Shr loss five cts vs profit 4.4 mln"
+            ),
+            [(DriftKind::Number, "six".into(), "five".into())]
+        );
+        assert_eq!(
+            changed_facts("Revenue was $1.5 billion.", "Revenue was $1.5 million."),
+            [(
+                DriftKind::Number,
+                "1.5 billion".into(),
+                "1.5 million".into()
+            )]
+        );
+        assert!(changed_facts("One of them said no one knew.", "One said nobody knew.").is_empty());
     }
 
     #[test]

@@ -1045,11 +1045,11 @@ mod provenance {
         assert_eq!(copy["source"], json!({"doc": "first", "index": 0}));
         assert_eq!(
             copy["drift"],
-            json!([{"kind": "number", "value": "540", "other_value": "450", "doc": "first", "index": 0}])
+            json!([{"kind": "number", "value": "540 million", "other_value": "450 million", "doc": "first", "index": 0}])
         );
         assert_eq!(
             records.sentence("first", 0)["drift"],
-            json!([{"kind": "number", "value": "450", "other_value": "540", "doc": "later", "index": 0}])
+            json!([{"kind": "number", "value": "450 million", "other_value": "540 million", "doc": "later", "index": 0}])
         );
         assert_eq!(
             records.sentence("later", 1)["drift"],
