@@ -7,6 +7,7 @@ Usage (from the repository root, after `cargo build --release` and
   python3 benches/peers/run.py                          # 25 MB dump, 3 runs each
   python3 benches/peers/run.py --mb 100 --skip datasketch
   python3 benches/peers/run.py --mb 250 --skip datasketch --runs 1 --threads 2
+  python3 benches/peers/run.py --skip rensa --skip datasketch --scale 8   # 25 MB vs 200 MB
 
 What is measured. One job, run by three tools on the same generated dump:
 sentences -> word 3-shingles -> 128-permutation MinHash -> LSH at threshold
@@ -104,6 +105,12 @@ def parse_args():
     p.add_argument("--skip", action="append", default=[], choices=TOOLS, help="leave a tool out (repeatable)")
     p.add_argument("--threads", type=int, help="passed to wiretrace --threads (and RAYON_NUM_THREADS for rensa)")
     p.add_argument("--wiretrace", default=str(REPO / "target" / "release" / "wiretrace"), help="wiretrace binary")
+    p.add_argument(
+        "--scale",
+        type=int,
+        help="also time wiretrace on a dump this many times larger and print how its time grows "
+        "(the issue's target: 8x the data in at most 9x the time)",
+    )
     return p.parse_args()
 
 
@@ -133,8 +140,9 @@ def versions(args, tools):
     return out
 
 
-def make_dump(args, workdir):
-    """Generates the dump with `wiretrace synth` unless it is already there.
+def make_dump(args, workdir, times=1):
+    """Generates the dump (`times` the requested size) with `wiretrace synth`
+    unless it is already there.
 
     Returns (path, stats) with stats = {articles, text_bytes, file_bytes}.
     """
@@ -146,7 +154,7 @@ def make_dump(args, workdir):
             print(f"note: {corpus} not found; using synth's built-in stories", file=sys.stderr)
         corpus, source = None, "builtin"
     per_article = TEXT_BYTES_PER_ARTICLE.get(source, TEXT_BYTES_PER_ARTICLE["reuters"])
-    articles = args.articles or max(1, round(args.mb * 1e6 / per_article))
+    articles = times * (args.articles or max(1, round(args.mb * 1e6 / per_article)))
     path = workdir / f"dump-{source}-{articles}a-{args.outlets}o-s{args.seed}.jsonl"
     meta = path.with_suffix(".meta.json")
     if path.is_file() and meta.is_file():
@@ -265,6 +273,21 @@ def main():
             rsss[tool].append(rss)
             counts[tool] = wiretrace_counts(out) if tool in WIRETRACE else peer_counts(log)
 
+    scaled = [t for t in tools if t in WIRETRACE] if args.scale else []
+    if scaled:
+        big, big_stats = make_dump(args, workdir, args.scale)
+        big_walls = {t: [] for t in scaled}
+        big_rsss = {t: [] for t in scaled}
+        for run in range(1, args.runs + 1):
+            for tool in scaled:
+                out = workdir / "wiretrace-out.jsonl"
+                log = workdir / "logs" / f"{tool}-x{args.scale}-{run}.log"
+                print(f"run {run}/{args.runs}: {tool} on the {args.scale}x dump ...", end=" ", flush=True, file=sys.stderr)
+                wall, rss = measure(command(tool, args, big, out), log, env)
+                print(f"{wall:.2f} s, {rss / 1024:.0f} MiB", file=sys.stderr)
+                big_walls[tool].append(wall)
+                big_rsss[tool].append(rss)
+
     cores = os.cpu_count()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
     vers = versions(args, tools)
@@ -303,6 +326,18 @@ def main():
             s = counts[tool]["seconds"]
             print(f"| {tool} | {s['read_split_shingle']:.2f} | {s['minhash']:.2f} | {s['lsh']:.2f} "
                   f"| {s['count']:.2f} | {s['total']:.2f} |")
+    if scaled:
+        big_mb = big_stats["text_bytes"] / 1e6
+        print()
+        print(f"Scaling: {big.name} -- {big_stats['articles']} articles, {big_mb:.1f} MB of article text "
+              f"({big_mb / mb:.2f}x the data):")
+        print()
+        print("| tool | median wall (s), base | median wall (s), larger | time ratio | data ratio | MB/s, larger | peak RSS (MiB), larger |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for tool in scaled:
+            small, large = statistics.median(walls[tool]), statistics.median(big_walls[tool])
+            print(f"| {tool} | {small:.2f} | {large:.2f} | {large / small:.2f}× | {big_mb / mb:.2f}× "
+                  f"| {big_mb / large:.2f} | {max(big_rsss[tool]) / 1024:,.0f} |")
     print()
     print("MB/s and the ratio use the median. Peak RSS is the largest of the runs. Peers' sentences are regex splits; wiretrace's are its "
           "segmenter's. Candidate pairs: all distinct pairs the LSH returned, and (in brackets) those "
