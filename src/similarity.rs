@@ -82,19 +82,10 @@ pub struct PairFeatures {
 
 impl PairFeatures {
     pub fn of(a: &Profile, b: &Profile, meaning: Option<Meaning>) -> PairFeatures {
-        let mut f = PairFeatures::without_lcs(a, b, meaning);
-        f.lcs_ratio =
-            lcs_len(&a.words, &b.words) as f64 / a.words.len().max(b.words.len()).max(1) as f64;
-        f
-    }
-
-    /// Every feature but the longest common subsequence (left 0), the one
-    /// that costs quadratic time.
-    fn without_lcs(a: &Profile, b: &Profile, meaning: Option<Meaning>) -> PairFeatures {
         PairFeatures::complete(Quick::of(a, b), a, b, meaning)
     }
 
-    /// The remaining features but the subsequence, given the quick ones.
+    /// The remaining features, given the quick ones.
     fn complete(quick: Quick, a: &Profile, b: &Profile, meaning: Option<Meaning>) -> PairFeatures {
         let figures = figure_overlap(&a.numbers, &b.numbers);
         let number_agreement = if figures.a + figures.b == 0 {
@@ -111,7 +102,8 @@ impl PairFeatures {
             content_coverage: quick.content.of_larger(),
             bigram_jaccard: Overlap::of(&a.bigrams, &b.bigrams).jaccard(),
             word_jaccard: Overlap::of(&a.distinct_words, &b.distinct_words).jaccard(),
-            lcs_ratio: 0.0,
+            lcs_ratio: lcs_len(&a.words, &b.words) as f64
+                / a.words.len().max(b.words.len()).max(1) as f64,
             length_ratio: quick.length_ratio,
             number_agreement,
             number_conflict: if both_have_numbers && number_agreement < 1.0 {
@@ -212,26 +204,50 @@ impl Quick {
     }
 }
 
-/// Longest common subsequence length, in one row of memory. Sentences
-/// longer than this are compared on their first words only, which keeps a
-/// pathological "sentence" from costing quadratic time.
+/// Longest common subsequence length of two word sequences. Sentences
+/// longer than `CAP` words are compared on their first words only, which
+/// keeps a pathological "sentence" from costing quadratic time.
+///
+/// Bit-parallel (Allison and Dix; Hyyrö, "Bit-parallel LCS-length
+/// computation revisited", 2004): bit `i` of `v` stands for `a[i]`, and each
+/// word of `b` updates all of them with one add and a few masks per 64
+/// words of `a`. Verification runs this on every candidate pair that passes
+/// the cheap checks; the row-by-row dynamic program it replaces was a tenth
+/// of a full scan's time.
 fn lcs_len(a: &[u64], b: &[u64]) -> usize {
     const CAP: usize = 256;
     let (a, b) = (&a[..a.len().min(CAP)], &b[..b.len().min(CAP)]);
-    let mut row = vec![0usize; b.len() + 1];
-    for x in a {
-        let mut diagonal = 0;
-        for (j, y) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if x == y {
-                diagonal + 1
-            } else {
-                above.max(row[j])
-            };
-            diagonal = above;
+    let mut v = [u64::MAX; CAP / 64];
+    let v = &mut v[..a.len().div_ceil(64)];
+    for &y in b {
+        let mut carry = false;
+        for (block, words) in v.iter_mut().zip(a.chunks(64)) {
+            let matches = words
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (i, &x)| m | (u64::from(x == y) << i));
+            let kept = *block & matches;
+            let (sum, c1) = block.overflowing_add(kept);
+            let (sum, c2) = sum.overflowing_add(u64::from(carry));
+            carry = c1 || c2;
+            *block = sum | (*block & !matches);
         }
     }
-    row[b.len()]
+    // Zeros among the bits that stand for a word of `a` count the LCS.
+    let used = a.len() % 64;
+    let ones: usize = v
+        .iter()
+        .enumerate()
+        .map(|(k, w)| {
+            let w = if k + 1 == v.len() && used != 0 {
+                w & ((1u64 << used) - 1)
+            } else {
+                *w
+            };
+            w.count_ones() as usize
+        })
+        .sum();
+    a.len() - ones
 }
 
 const FEATURES: usize = 15;
@@ -480,9 +496,7 @@ impl Verifier {
         if !could_copy && !could_rewrite {
             return None;
         }
-        let mut features = PairFeatures::complete(quick, a, b, meaning);
-        features.lcs_ratio =
-            lcs_len(&a.words, &b.words) as f64 / a.words.len().max(b.words.len()).max(1) as f64;
+        let features = PairFeatures::complete(quick, a, b, meaning);
         let verdict = self.judge_features(features);
         verdict.reuse.map(|r| (r, Verifier::similarity(&verdict)))
     }
@@ -552,6 +566,45 @@ impl Verifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The textbook dynamic program: the oracle for the bit-parallel LCS.
+    fn lcs_by_table(a: &[u64], b: &[u64]) -> usize {
+        let mut row = vec![0usize; b.len() + 1];
+        for x in a {
+            let mut diagonal = 0;
+            for (j, y) in b.iter().enumerate() {
+                let above = row[j + 1];
+                row[j + 1] = if x == y {
+                    diagonal + 1
+                } else {
+                    above.max(row[j])
+                };
+                diagonal = above;
+            }
+        }
+        row[b.len()]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bit_parallel_lcs_matches_the_table(
+            a in proptest::collection::vec(0u64..6, 0..200),
+            b in proptest::collection::vec(0u64..6, 0..200),
+        ) {
+            proptest::prop_assert_eq!(lcs_len(&a, &b), lcs_by_table(&a, &b));
+        }
+    }
+
+    #[test]
+    fn lcs_of_sentences_past_one_block() {
+        let a: Vec<u64> = (0..150).collect();
+        let b: Vec<u64> = (0..150).filter(|x| x % 3 != 0).collect();
+        assert_eq!(lcs_len(&a, &b), 100);
+        assert_eq!(lcs_len(&b, &a), 100);
+        assert_eq!(lcs_len(&a, &[]), 0);
+        let long: Vec<u64> = (0..400).collect();
+        assert_eq!(lcs_len(&long, &long), 256, "capped");
+    }
 
     fn judge(a: &str, b: &str) -> Verdict {
         Verifier::default().judge(&Profile::new(a, 3), &Profile::new(b, 3), None)
