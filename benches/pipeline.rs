@@ -62,7 +62,6 @@ fn stages(c: &mut Criterion) {
     let sentences = sentences(&articles);
     let profiles: Vec<Profile> = sentences.iter().map(|s| Profile::new(s, 3)).collect();
     let hasher = MinHasher::new(128, 1);
-    let signatures = hasher.signatures(profiles.len(), |i| &profiles[i].shingles);
     let ids: Vec<u32> = (0..profiles.len() as u32).collect();
 
     let mut g = c.benchmark_group("stages");
@@ -81,15 +80,25 @@ fn stages(c: &mut Criterion) {
         })
     });
     g.bench_function("minhash", |b| {
+        let mut signature = vec![0u32; 128];
         b.iter(|| {
-            hasher
-                .signatures(profiles.len(), |i| &profiles[i].shingles)
-                .len()
+            profiles
+                .iter()
+                .map(|p| {
+                    hasher.signature_into(&p.shingles, &mut signature);
+                    signature[0] as u64
+                })
+                .sum::<u64>()
         })
     });
-    g.bench_function("lsh", |b| {
+    // As a scan runs it: each band's MinHash values computed when the band
+    // is grouped.
+    g.bench_function("minhash+lsh", |b| {
         b.iter(|| {
-            lsh::candidate_pairs(&signatures, 128, Banding::for_threshold(0.5, 128), &ids).len()
+            lsh::candidate_pairs(Banding::for_threshold(0.5, 128), &ids, |id, perms, out| {
+                hasher.values_into(&profiles[id as usize].shingles, perms, out)
+            })
+            .len()
         })
     });
     let config = ScanConfig::default();

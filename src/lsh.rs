@@ -7,6 +7,8 @@
 //! sorting is deterministic, cache-friendly, and keeps memory to one band's
 //! keys per thread.
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
@@ -62,27 +64,25 @@ fn area(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
 const MAX_BUCKET_PAIRS: usize = 16;
 
 /// Candidate pairs `(a, b)` with `a < b` among `ids`, sorted and distinct.
-/// `signatures` is the flat layout of [`crate::minhash::MinHasher::signatures`].
-pub fn candidate_pairs(
-    signatures: &[u32],
-    num_perm: usize,
-    banding: Banding,
-    ids: &[u32],
-) -> Vec<(u32, u32)> {
-    let used = banding.bands * banding.rows;
-    assert!(
-        used <= num_perm,
-        "banding uses {used} values of a {num_perm}-value signature"
-    );
+/// `values(id, perms, out)` writes the signature values `perms` of `id`
+/// into `out`. A scan computes them with
+/// [`crate::minhash::MinHasher::values_into`] when it groups that band, so
+/// that no sentence's whole signature is ever held.
+pub fn candidate_pairs<F>(banding: Banding, ids: &[u32], values: F) -> Vec<(u32, u32)>
+where
+    F: Fn(u32, Range<usize>, &mut [u32]) + Sync,
+{
     let mut pairs: Vec<(u32, u32)> = (0..banding.bands)
         .into_par_iter()
         .flat_map_iter(|band| {
+            let perms = band * banding.rows..(band + 1) * banding.rows;
+            let mut band_values = vec![0u32; banding.rows];
+            let mut bytes = Vec::with_capacity(banding.rows * 4);
             let mut keys: Vec<(u64, u32)> = ids
                 .iter()
                 .map(|&id| {
-                    let start = id as usize * num_perm + band * banding.rows;
-                    let values = &signatures[start..start + banding.rows];
-                    (band_key(values, band), id)
+                    values(id, perms.clone(), &mut band_values);
+                    (band_key(&band_values, band, &mut bytes), id)
                 })
                 .collect();
             keys.sort_unstable();
@@ -98,12 +98,13 @@ pub fn candidate_pairs(
     pairs
 }
 
-fn band_key(values: &[u32], band: usize) -> u64 {
-    let mut bytes = Vec::with_capacity(values.len() * 4);
+/// `bytes` is scratch space, reused across calls.
+fn band_key(values: &[u32], band: usize, bytes: &mut Vec<u8>) -> u64 {
+    bytes.clear();
     for v in values {
         bytes.extend_from_slice(&v.to_le_bytes());
     }
-    xxh3_64_with_seed(&bytes, band as u64)
+    xxh3_64_with_seed(bytes, band as u64)
 }
 
 fn push_bucket_pairs(run: &[(u64, u32)], out: &mut Vec<(u32, u32)>) {
@@ -166,10 +167,11 @@ mod tests {
         fn recall_against_brute_force(seed in 0u64..1000) {
             let sets = random_sets(seed, 60);
             let hasher = MinHasher::new(128, 3);
-            let sigs = hasher.signatures(sets.len(), |i| &sets[i]);
             let banding = Banding::for_threshold(0.5, 128);
             let ids: Vec<u32> = (0..sets.len() as u32).collect();
-            let found = candidate_pairs(&sigs, 128, banding, &ids);
+            let found = candidate_pairs(banding, &ids, |id, perms, out| {
+                hasher.values_into(&sets[id as usize], perms, out)
+            });
             let mut truth = 0;
             let mut hit = 0;
             for a in 0..sets.len() {
@@ -190,9 +192,9 @@ mod tests {
     #[test]
     fn huge_buckets_stay_connected_but_linear() {
         let n = 500u32;
-        let sigs = vec![7u32; n as usize * 4];
         let ids: Vec<u32> = (0..n).collect();
-        let pairs = candidate_pairs(&sigs, 4, Banding { bands: 1, rows: 4 }, &ids);
+        // Every sentence has the same values: one bucket of all.
+        let pairs = candidate_pairs(Banding { bands: 1, rows: 4 }, &ids, |_, _, out| out.fill(7));
         assert!(pairs.len() < 2 * n as usize);
         let mut uf = crate::union_find::UnionFind::new(n as usize);
         for (a, b) in pairs {

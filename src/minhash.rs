@@ -6,7 +6,7 @@
 //! with no data-dependent branches, so the inner loop over permutations
 //! vectorizes; seeded xxh3 per permutation would cost a full hash each.
 
-use rayon::prelude::*;
+use std::ops::Range;
 
 /// A family of `num_perm` hash permutations, fixed by a seed so signatures
 /// from different runs (and machines) are comparable.
@@ -35,9 +35,17 @@ impl MinHasher {
     /// Writes the signature of `hashes` into `out` (length `num_perm`).
     /// An empty set gets all `u32::MAX`, which matches nothing real.
     pub fn signature_into(&self, hashes: &[u64], out: &mut [u32]) {
+        self.values_into(hashes, 0..self.num_perm(), out);
+    }
+
+    /// Writes the signature values of permutations `perms` only (one LSH
+    /// band) into `out` (length `perms.len()`): a band can be computed when
+    /// it is needed, so whole signatures never have to be stored.
+    pub fn values_into(&self, hashes: &[u64], perms: Range<usize>, out: &mut [u32]) {
         out.fill(u32::MAX);
+        let (a, b) = (&self.a[perms.clone()], &self.b[perms]);
         for &x in hashes {
-            for ((slot, &a), &b) in out.iter_mut().zip(&self.a).zip(&self.b) {
+            for ((slot, &a), &b) in out.iter_mut().zip(a).zip(b) {
                 let h = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
                 *slot = (*slot).min(h);
             }
@@ -47,22 +55,6 @@ impl MinHasher {
     pub fn signature(&self, hashes: &[u64]) -> Vec<u32> {
         let mut out = vec![0; self.num_perm()];
         self.signature_into(hashes, &mut out);
-        out
-    }
-
-    /// Signatures of many sets, computed in parallel, laid out flat:
-    /// set `i` owns `out[i * num_perm..(i + 1) * num_perm]`.
-    pub fn signatures<'a, F>(&self, count: usize, set: F) -> Vec<u32>
-    where
-        F: Fn(usize) -> &'a [u64] + Sync,
-    {
-        let k = self.num_perm();
-        let mut out = vec![0u32; count * k];
-        if k > 0 {
-            out.par_chunks_mut(k)
-                .enumerate()
-                .for_each(|(i, chunk)| self.signature_into(set(i), chunk));
-        }
         out
     }
 }
@@ -141,14 +133,13 @@ mod tests {
     }
 
     #[test]
-    fn parallel_signatures_match_serial() {
-        let hasher = MinHasher::new(64, 1);
-        let sets = [set(0..10), set(5..30), Vec::new()];
-        let flat = hasher.signatures(sets.len(), |i| &sets[i]);
-        for (i, s) in sets.iter().enumerate() {
-            assert_eq!(&flat[i * 64..(i + 1) * 64], hasher.signature(s).as_slice());
-        }
-        assert!(flat[128..].iter().all(|&v| v == u32::MAX));
+    fn band_values_are_the_signature_slice() {
+        let hasher = MinHasher::new(64, 9);
+        let s = set(0..30);
+        let full = hasher.signature(&s);
+        let mut band = [0u32; 5];
+        hasher.values_into(&s, 20..25, &mut band);
+        assert_eq!(band, full[20..25]);
     }
 
     proptest! {

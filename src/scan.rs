@@ -537,11 +537,7 @@ fn tier_candidates(
         config.num_perm,
         config.seed ^ xxh3_64(&threshold.to_le_bytes()),
     );
-    // Signatures are laid out by position in `ids`, then mapped back.
-    let signatures = hasher.signatures(ids.len(), |i| set(&profiles[ids[i] as usize]));
-    let local: Vec<u32> = (0..ids.len() as u32).collect();
-    lsh::candidate_pairs(&signatures, config.num_perm, banding, &local)
-        .into_iter()
-        .map(|(a, b)| (ids[a as usize], ids[b as usize]))
-        .collect()
+    lsh::candidate_pairs(banding, ids, |id, perms, out| {
+        hasher.values_into(set(&profiles[id as usize]), perms, out)
+    })
 }
