@@ -45,6 +45,9 @@ pub fn find(words: &[&str]) -> Vec<Figure> {
     let mut next_spelled = spelled.into_iter().peekable();
     let mut i = 0;
     while i < words.len() {
+        // Drop what the crate read inside a figure already taken ("million"
+        // after "1.5").
+        while next_spelled.next_if(|s| s.tokens.start < i).is_some() {}
         if let Some(s) = next_spelled.next_if(|s| s.tokens.start == i) {
             i = s.tokens.end;
             figures.push(s);
@@ -59,9 +62,6 @@ pub fn find(words: &[&str]) -> Vec<Figure> {
                         tokens: i..i + 2,
                         value: scaled(&digits, zeros),
                     });
-                    // A bare "million" the crate read on its own is this
-                    // figure's scale, not a figure of its own.
-                    next_spelled.next_if(|s| s.tokens.start == i + 1);
                     i += 2;
                 }
                 None => {
@@ -210,6 +210,11 @@ mod tests {
             values("twenty-five years and 15,000 troops"),
             ["25", "15000"]
         );
+        assert_eq!(
+            values("1.5 million people and two hundred dead"),
+            ["1500000", "200"]
+        );
+        assert_eq!(values("20 thousand, then six"), ["20000", "6"]);
     }
 
     #[test]
