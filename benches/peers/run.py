@@ -241,6 +241,30 @@ def peer_counts(log):
     return {}
 
 
+def time_tools(args, tools, dump, workdir, env, tag=""):
+    """Runs every tool `args.runs` times on `dump`, interleaved.
+
+    Returns (walls, rsss, counts): per tool, the wall seconds and peak RSS
+    (KiB) of each run, and the counts its last run reported. `tag` names the
+    dump in logs and messages.
+    """
+    walls = {t: [] for t in tools}
+    rsss = {t: [] for t in tools}
+    counts = {}
+    for run in range(1, args.runs + 1):
+        for tool in tools:
+            out = workdir / "wiretrace-out.jsonl"
+            log = workdir / "logs" / f"{tool}{'-' + tag if tag else ''}-{run}.log"
+            where = f" on the {tag} dump" if tag else ""
+            print(f"run {run}/{args.runs}: {tool}{where} ...", end=" ", flush=True, file=sys.stderr)
+            wall, rss = measure(command(tool, args, dump, out), log, env)
+            print(f"{wall:.2f} s, {rss / 1024:.0f} MiB", file=sys.stderr)
+            walls[tool].append(wall)
+            rsss[tool].append(rss)
+            counts[tool] = wiretrace_counts(out) if tool in WIRETRACE else peer_counts(log)
+    return walls, rsss, counts
+
+
 def main():
     args = parse_args()
     tools = [t for t in TOOLS if t not in args.skip]
@@ -259,34 +283,11 @@ def main():
         env["RAYON_NUM_THREADS"] = str(args.threads)
 
     load_start = os.getloadavg()[0]
-    walls = {t: [] for t in tools}
-    rsss = {t: [] for t in tools}
-    counts = {}
-    for run in range(1, args.runs + 1):
-        for tool in tools:
-            out = workdir / "wiretrace-out.jsonl"
-            log = workdir / "logs" / f"{tool}-{run}.log"
-            print(f"run {run}/{args.runs}: {tool} ...", end=" ", flush=True, file=sys.stderr)
-            wall, rss = measure(command(tool, args, dump, out), log, env)
-            print(f"{wall:.2f} s, {rss / 1024:.0f} MiB", file=sys.stderr)
-            walls[tool].append(wall)
-            rsss[tool].append(rss)
-            counts[tool] = wiretrace_counts(out) if tool in WIRETRACE else peer_counts(log)
-
+    walls, rsss, counts = time_tools(args, tools, dump, workdir, env)
     scaled = [t for t in tools if t in WIRETRACE] if args.scale else []
     if scaled:
         big, big_stats = make_dump(args, workdir, args.scale)
-        big_walls = {t: [] for t in scaled}
-        big_rsss = {t: [] for t in scaled}
-        for run in range(1, args.runs + 1):
-            for tool in scaled:
-                out = workdir / "wiretrace-out.jsonl"
-                log = workdir / "logs" / f"{tool}-x{args.scale}-{run}.log"
-                print(f"run {run}/{args.runs}: {tool} on the {args.scale}x dump ...", end=" ", flush=True, file=sys.stderr)
-                wall, rss = measure(command(tool, args, big, out), log, env)
-                print(f"{wall:.2f} s, {rss / 1024:.0f} MiB", file=sys.stderr)
-                big_walls[tool].append(wall)
-                big_rsss[tool].append(rss)
+        big_walls, big_rsss, _ = time_tools(args, scaled, big, workdir, env, f"{args.scale}x")
 
     cores = os.cpu_count()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
