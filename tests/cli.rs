@@ -577,28 +577,29 @@ mod errors {
     use super::*;
 
     /// Runs `scan --json - ARGS...` expecting exit status 2; returns stderr.
-    fn scan_fails(args: &[&std::ffi::OsStr]) -> String {
+    /// Scans `input`, which must fail with exit status 2, no output, and an
+    /// error naming `input` followed by `what` (":2: …" for a line).
+    fn scan_fails_naming(input: &std::path::Path, what: &str) {
         let output = wiretrace()
             .args(["scan", "--quiet", "--json", "-"])
-            .args(args)
+            .arg(input)
             .output()
             .expect("wiretrace runs");
         assert_eq!(output.status.code(), Some(2), "exit status");
         assert!(output.stdout.is_empty(), "no output on error");
         let stderr = String::from_utf8(output.stderr).expect("UTF-8");
         assert!(stderr.starts_with("wiretrace: error: "), "stderr: {stderr}");
-        stderr
+        assert!(
+            stderr.contains(&format!("{}{what}", input.display())),
+            "stderr: {stderr}"
+        );
     }
 
     #[test]
     fn missing_input_exits_2_naming_the_path() {
         let dir = tempfile::tempdir().expect("temp dir");
         let missing = dir.path().join("no-such-dump.jsonl");
-        let stderr = scan_fails(&[missing.as_os_str()]);
-        assert!(
-            stderr.contains(&format!("{}: no such file", missing.display())),
-            "stderr: {stderr}"
-        );
+        scan_fails_naming(&missing, ": no such file");
     }
 
     fn bad_json_file(dir: &std::path::Path) -> std::path::PathBuf {
@@ -617,11 +618,7 @@ mod errors {
     fn invalid_json_line_exits_2_naming_file_and_line() {
         let dir = tempfile::tempdir().expect("temp dir");
         let file = bad_json_file(dir.path());
-        let stderr = scan_fails(&[file.as_os_str()]);
-        assert!(
-            stderr.contains(&format!("{}:2: line is not valid JSON", file.display())),
-            "stderr: {stderr}"
-        );
+        scan_fails_naming(&file, ":2: line is not valid JSON");
     }
 
     #[test]
@@ -682,11 +679,7 @@ mod errors {
             json!({"id": "b", "outlet": "B", "body": "The text is under another name."}),
         ]);
         let file = write_file(dir.path(), "fields.jsonl", content.as_bytes());
-        let stderr = scan_fails(&[file.as_os_str()]);
-        assert!(
-            stderr.contains(&format!("{}:2: missing field \"text\"", file.display())),
-            "stderr: {stderr}"
-        );
+        scan_fails_naming(&file, ":2: missing field \"text\"");
     }
 }
 
