@@ -29,10 +29,6 @@ const NAME_SEED: u64 = 0x5752_4954_4533;
 pub struct Profile {
     /// Hash of each word in order, figures masked.
     pub words: Vec<u64>,
-    /// Sorted, distinct word hashes.
-    pub distinct_words: Vec<u64>,
-    /// Sorted, distinct hashes of adjacent word pairs.
-    pub bigrams: Vec<u64>,
     /// Sorted, distinct hashes of word `k`-shingles (verbatim tier).
     pub shingles: Vec<u64>,
     /// Sorted, distinct hashes of stemmed content words (rewrite tier).
@@ -66,22 +62,31 @@ impl Profile {
             .map(|w| xxh3_64_with_seed(w.as_bytes(), WORD_SEED))
             .collect();
         let shingles = word_shingles(&words, k);
-        let distinct_words = sorted_distinct(words.clone());
-        let bigrams = sorted_distinct(
-            words
-                .windows(2)
-                .map(|w| w[0].rotate_left(17) ^ w[1])
-                .collect(),
-        );
         Profile {
             words,
-            distinct_words,
-            bigrams,
             shingles,
             content: content_words(&masked),
             numbers,
             names: names(text),
         }
+    }
+
+    /// Sorted, distinct word hashes. Computed when asked, not stored:
+    /// only pairs that pass the verifier's first checks need them, and a
+    /// profile is held for every sentence of a scan.
+    pub fn distinct_words(&self) -> Vec<u64> {
+        sorted_distinct(self.words.clone())
+    }
+
+    /// Sorted, distinct hashes of adjacent word pairs; computed when asked,
+    /// like [`Profile::distinct_words`].
+    pub fn bigrams(&self) -> Vec<u64> {
+        sorted_distinct(
+            self.words
+                .windows(2)
+                .map(|w| w[0].rotate_left(17) ^ w[1])
+                .collect(),
+        )
     }
 
     /// One hash of the words and figures in order: equal for sentences
