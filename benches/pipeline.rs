@@ -103,11 +103,15 @@ fn stages(c: &mut Criterion) {
     });
     let config = ScanConfig::default();
     g.bench_function("scan", |b| {
-        b.iter(|| scan::scan(&articles, &config, &Silent).sentences.len())
+        b.iter_batched(
+            || articles.clone(),
+            |articles| scan::scan(articles, &config, &Silent).sentences.len(),
+            criterion::BatchSize::LargeInput,
+        )
     });
 
     // Clustering and rendering, on the scan's own links and result.
-    let result = scan::scan(&articles, &config, &Silent);
+    let result = scan::scan(articles.clone(), &config, &Silent);
     let document: Vec<u32> = result.sentences.iter().map(|s| s.doc).collect();
     let edges: Vec<Edge> = result
         .sentences

@@ -142,14 +142,14 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         ..ScanConfig::default()
     };
     let progress = progress::Bars::new(show_progress);
-    let result = scan::scan(&corpus.articles, &config, &progress);
+    let found_articles = !corpus.articles.is_empty();
+    let result = scan::scan(corpus.articles, &config, &progress);
     if let Some(wordings) = result.stats.semantic_skipped {
         eprintln!(
             "wiretrace: note: semantic tier skipped: {wordings} distinct sentences, more than --semantic-max {}",
             m.semantic_max
         );
     }
-    let found_articles = !corpus.articles.is_empty();
     let input = InputSummary {
         windows_1252_decoded: corpus.windows_1252_decoded,
         skipped: corpus.skipped,

@@ -270,8 +270,10 @@ fn draft(article: &Article, wires: &Wires) -> DraftDocument {
     }
 }
 
-/// Runs the pipeline over `articles`.
-pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) -> ScanResult {
+/// Runs the pipeline over `articles`. It takes them whole so that each
+/// article's text is freed as soon as its sentences are drafted: on a large
+/// dump the texts are as big as the input.
+pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress) -> ScanResult {
     progress.stage("segment", articles.len() as u64);
     let drafts: Vec<DraftDocument> = articles
         .par_iter()
@@ -295,7 +297,7 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
 
     let mut documents = Vec::with_capacity(articles.len());
     let mut sentences = Vec::new();
-    for (doc, (article, d)) in articles.iter().zip(drafts).enumerate() {
+    for (doc, (article, d)) in articles.into_iter().zip(drafts).enumerate() {
         let first = sentences.len() as u32;
         for (index, s) in d.sentences.into_iter().enumerate() {
             let boilerplate = s.boilerplate.or_else(|| {
@@ -320,12 +322,12 @@ pub fn scan(articles: &[Article], config: &ScanConfig, progress: &dyn Progress) 
             });
         }
         documents.push(Document {
-            id: article.id.clone(),
-            outlet: article.outlet.clone(),
-            published: article.published.clone(),
-            title: article.title.clone(),
-            url: article.url.clone(),
-            path: article.path.clone(),
+            id: article.id,
+            outlet: article.outlet,
+            published: article.published,
+            title: article.title,
+            url: article.url,
+            path: article.path,
             dateline: d.dateline,
             credits: d.credits,
             hard_wrapped: d.hard_wrapped,

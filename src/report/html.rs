@@ -880,7 +880,7 @@ mod tests {
         );
         b.url = Some("https://example.org/b?x=1&y=<2>".to_owned());
         b.published = Some("2018-07-15T06:00:00Z".to_owned());
-        scan(&[a, b], &ScanConfig::default(), &Silent)
+        scan(vec![a, b], &ScanConfig::default(), &Silent)
     }
 
     #[test]
