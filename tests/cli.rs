@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 
 use util::syndication::{self, Origin};
 use util::{
-    collapse_whitespace, corpus_dir, gzip, jsonl, parse_jsonl, scan_json, scan_json_bytes, str_of,
-    wiretrace, write_file, zstd, Records,
+    bash, collapse_whitespace, corpus_dir, gzip, jsonl, parse_jsonl, scan_json, scan_json_bytes,
+    str_of, wiretrace, write_file, zstd, Records,
 };
 
 /// `scan corpus --json -`, run once and shared by the corpus tests.
@@ -1384,14 +1384,11 @@ mod reliability {
                 .expect("copy");
             }
         }
-        let bin = assert_cmd::cargo::cargo_bin("wiretrace");
-        let output = std::process::Command::new("bash")
-            .arg("-c")
-            .arg("\"$0\" scan \"$1\" --quiet --no-semantic --json - | head -c 100 > /dev/null; echo \"${PIPESTATUS[0]}\"")
-            .arg(&bin)
-            .arg(dir.path())
-            .output()
-            .expect("bash runs");
+        let output = bash(
+            "\"$0\" scan \"$1\" --quiet --no-semantic --json - | head -c 100 > /dev/null; echo \"${PIPESTATUS[0]}\"",
+            &[dir.path().as_os_str()],
+            dir.path(),
+        );
         assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
         assert_eq!(
             String::from_utf8_lossy(&output.stderr),
@@ -1586,14 +1583,11 @@ mod ground_truth {
     #[test]
     fn the_documented_pipeline_runs_with_defaults() {
         let dir = tempfile::tempdir().unwrap();
-        let bin = assert_cmd::cargo::cargo_bin("wiretrace");
-        let output = std::process::Command::new("bash")
-            .arg("-c")
-            .arg("set -o pipefail; \"$0\" synth --articles 80 --outlets 6 | \"$0\" scan - --json - --quiet --no-semantic | \"$0\" eval --json")
-            .arg(&bin)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
+        let output = bash(
+            "set -o pipefail; \"$0\" synth --articles 80 --outlets 6 | \"$0\" scan - --json - --quiet --no-semantic | \"$0\" eval --json",
+            &[],
+            dir.path(),
+        );
         assert!(
             output.status.success(),
             "{}",

@@ -23,6 +23,19 @@ pub fn wiretrace() -> Command {
     cmd
 }
 
+/// Runs the shell `script` in `dir` with `$0` set to the wiretrace binary
+/// and `$1`… to `args`: for pipelines as a user types them.
+pub fn bash(script: &str, args: &[&std::ffi::OsStr], dir: &Path) -> std::process::Output {
+    std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .arg(assert_cmd::cargo::cargo_bin("wiretrace"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("bash runs")
+}
+
 /// The installed semantic model, if any (`WIRETRACE_MODEL` or
 /// `scripts/fetch-model`'s directory).
 pub fn installed_model() -> Option<PathBuf> {
