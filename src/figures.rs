@@ -55,8 +55,12 @@ pub fn find(words: &[&str]) -> Vec<Figure> {
         }
         if is_number(words[i]) {
             let digits = words[i].replace(',', "");
-            // "1.5 million": the scale word belongs to the figure.
-            match words.get(i + 1).and_then(|w| scale_zeros(w)) {
+            // "1.5 million": the scale word belongs to the figure (when the
+            // figure is a plain decimal, not "1990s" or "3.2.1").
+            let plain = digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                && digits.bytes().filter(|&b| b == b'.').count() <= 1;
+            let scale = words.get(i + 1).and_then(|w| scale_zeros(w));
+            match scale.filter(|_| plain) {
                 Some(zeros) => {
                     figures.push(Figure {
                         tokens: i..i + 2,
@@ -231,6 +235,13 @@ mod tests {
         assert!(values("One of the soldiers said no one knew").is_empty());
         assert!(values("It is the first time they met").is_empty());
         assert!(values("Ten years on, it was the second visit").len() == 1);
+    }
+
+    #[test]
+    fn odd_figures_before_a_scale_word_stay_as_written() {
+        assert_eq!(values("the 1.5é hundred"), ["1.5é", "100"]);
+        assert_eq!(values("the 1990s million"), ["1990s", "1000000"]);
+        assert_eq!(values("version 3.2.1 million"), ["3.2.1", "1000000"]);
     }
 
     #[test]
