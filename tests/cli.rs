@@ -1549,15 +1549,7 @@ mod semantic {
         let dir = tempfile::tempdir().unwrap();
         let dump = dir.path().join("dump.jsonl");
         let truth = dir.path().join("truth.jsonl");
-        let status = wiretrace()
-            .args(["synth", "--articles", "40", "--outlets", "6", "--out"])
-            .arg(&dump)
-            .arg("--truth")
-            .arg(&truth)
-            .output()
-            .unwrap()
-            .status;
-        assert!(status.success());
+        synth(&dump, &truth, 40, 6);
         let run = |threads: &str| {
             scan_json_bytes([
                 dump.as_os_str(),
@@ -1604,14 +1596,7 @@ mod ground_truth {
     fn a_gzipped_truth_file_reads_back() {
         let dir = tempfile::tempdir().unwrap();
         let (dump, truth) = (dir.path().join("d.jsonl"), dir.path().join("t.jsonl.gz"));
-        let output = wiretrace()
-            .args(["synth", "--articles", "30", "--outlets", "4", "--out"])
-            .arg(&dump)
-            .arg("--truth")
-            .arg(&truth)
-            .output()
-            .unwrap();
-        assert!(output.status.success());
+        synth(&dump, &truth, 30, 4);
         assert!(std::fs::read(&truth).unwrap().starts_with(&[0x1f, 0x8b]));
         let results = dir.path().join("o.jsonl");
         let output = wiretrace()

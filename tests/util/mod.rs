@@ -23,6 +23,25 @@ pub fn wiretrace() -> Command {
     cmd
 }
 
+/// Writes a generated dump of `articles` articles from `outlets` outlets
+/// to `dump`, with its ground truth at `truth` (gzipped if it ends in
+/// `.gz`); panics if synth fails.
+pub fn synth(dump: &Path, truth: &Path, articles: u32, outlets: u32) {
+    let output = wiretrace()
+        .args(["synth", "--articles", &articles.to_string()])
+        .args(["--outlets", &outlets.to_string(), "--out"])
+        .arg(dump)
+        .arg("--truth")
+        .arg(truth)
+        .output()
+        .expect("wiretrace runs");
+    assert!(
+        output.status.success(),
+        "synth: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// Runs the shell `script` in `dir` with `$0` set to the wiretrace binary
 /// and `$1`… to `args`: for pipelines as a user types them.
 pub fn bash(script: &str, args: &[&std::ffi::OsStr], dir: &Path) -> std::process::Output {
