@@ -128,20 +128,19 @@ class Laps:
         self.last = now
 
 
-def run_rensa(path, counts, seconds):
-    from rensa import RMinHash, RMinHashLSH
-
-    num_perm = BANDS * ROWS  # 125: rensa needs num_perm % bands == 0
-    lsh = RMinHashLSH(threshold=THRESHOLD, num_perm=num_perm, num_bands=BANDS)
+def run_job(path, counts, seconds, num_perm, prepare, sketch, index):
+    """The job both peers run, batch by batch: `prepare` the shingle sets
+    for the library, `sketch` them into MinHashes, and `index` inserts those
+    into the LSH index and returns each one's query result."""
     outlet_of = []
     base = 0
     lap = Laps(seconds)
     for batch in chunks(path, outlet_of, counts):
+        prepared = prepare(batch)
         lap("read_split_shingle")
-        minhashes = RMinHash.from_token_sets(batch, num_perm=num_perm, seed=SEED)
+        minhashes = sketch(prepared)
         lap("minhash")
-        lsh.insert_many(minhashes, start_key=base)
-        results = lsh.query_all(minhashes)
+        results = index(minhashes, base)
         lap("lsh")
         count_pairs(base, results, outlet_of, counts)
         del results
@@ -151,29 +150,37 @@ def run_rensa(path, counts, seconds):
     counts["num_perm"] = num_perm
 
 
+def run_rensa(path, counts, seconds):
+    from rensa import RMinHash, RMinHashLSH
+
+    num_perm = BANDS * ROWS  # 125: rensa needs num_perm % bands == 0
+    lsh = RMinHashLSH(threshold=THRESHOLD, num_perm=num_perm, num_bands=BANDS)
+
+    def index(minhashes, base):
+        lsh.insert_many(minhashes, start_key=base)
+        return lsh.query_all(minhashes)
+
+    run_job(path, counts, seconds, num_perm,
+            prepare=lambda batch: batch,
+            sketch=lambda sets: RMinHash.from_token_sets(sets, num_perm=num_perm, seed=SEED),
+            index=index)
+
+
 def run_datasketch(path, counts, seconds):
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, params=(BANDS, ROWS))
-    outlet_of = []
-    base = 0
-    lap = Laps(seconds)
-    for batch in chunks(path, outlet_of, counts):
-        encoded = [[s.encode("utf-8") for s in shingles] for shingles in batch]
-        lap("read_split_shingle")
-        minhashes = MinHash.bulk(encoded, num_perm=NUM_PERM, seed=SEED)
-        lap("minhash")
+
+    def index(minhashes, base):
         with lsh.insertion_session() as session:
             for offset, m in enumerate(minhashes):
                 session.insert(base + offset, m, check_duplication=False)
-        results = [lsh.query(m) for m in minhashes]
-        lap("lsh")
-        count_pairs(base, results, outlet_of, counts)
-        del results
-        base += len(batch)
-        lap("count")
-    counts["indexed"] = base
-    counts["num_perm"] = NUM_PERM
+        return [lsh.query(m) for m in minhashes]
+
+    run_job(path, counts, seconds, NUM_PERM,
+            prepare=lambda batch: [[s.encode("utf-8") for s in shingles] for shingles in batch],
+            sketch=lambda sets: MinHash.bulk(sets, num_perm=NUM_PERM, seed=SEED),
+            index=index)
 
 
 def main(argv):
