@@ -12,7 +12,8 @@
 //! 5. [`shingle`] and [`minhash`] turn sentences into signatures, in
 //!    parallel.
 //! 6. [`lsh`] groups signatures into candidate pairs; [`similarity`]
-//!    verifies and labels them.
+//!    verifies and labels them. With a model, [`semantic`] adds candidates
+//!    by meaning, comparing the [`claim`]s inside sentences too.
 //! 7. [`cluster`] links verified pairs into sentence families with a
 //!    union-find that refuses topic chaining.
 //! 8. [`scan`] runs the whole pipeline; [`report`] renders its result.
@@ -22,6 +23,7 @@
 
 pub mod article;
 pub mod boilerplate;
+pub mod claim;
 pub mod clean;
 pub mod cluster;
 pub mod credits;

@@ -20,12 +20,11 @@ use cli::{CalibrateArgs, Cli, Command, CompareArgs, ModelArgs, PairInput, ScanAr
 use wiretrace::credits::Wires;
 use wiretrace::embed::{self, Embedder};
 use wiretrace::ingest::{self, FieldNames, IngestOptions};
-use wiretrace::pairs::{self, Agreement, PairLine};
+use wiretrace::pairs::{self, Agreement, PairLine, PairVerdict};
 use wiretrace::report::json::InputSummary;
 use wiretrace::report::{html, json, terminal};
 use wiretrace::scan::{self, ScanConfig};
-use wiretrace::semantic::{self, Meaning, Semantic};
-use wiretrace::shingle::Profile;
+use wiretrace::semantic::Semantic;
 use wiretrace::similarity::{PairFeatures, Thresholds, Verifier};
 use wiretrace::synth;
 
@@ -347,40 +346,27 @@ fn load_model(args: &ModelArgs) -> Result<Option<Embedder>> {
     Ok(Some(embedder))
 }
 
-/// Features of every pair, with embedding cosines when a model is loaded.
-fn pair_features(
+/// The verdicts on every pair, with the semantic tier when a model is loaded.
+fn judge_pairs(
     pairs: &[PairLine],
     shingle_size: usize,
     model: &ModelArgs,
-) -> Result<Vec<PairFeatures>> {
-    let meanings: Vec<Option<Meaning>> = match load_model(model)? {
-        Some(embedder) => {
-            let texts: Vec<(&str, &str)> =
-                pairs.iter().map(|p| (p.a.as_str(), p.b.as_str())).collect();
-            semantic::compare_pairs(&embedder, &texts)
-                .into_iter()
-                .map(Some)
-                .collect()
-        }
-        None => vec![None; pairs.len()],
-    };
-    Ok(pairs
-        .iter()
-        .zip(meanings)
-        .map(|(p, meaning)| {
-            PairFeatures::of(
-                &Profile::new(&p.a, shingle_size),
-                &Profile::new(&p.b, shingle_size),
-                meaning,
-            )
-        })
-        .collect())
+    verifier: &Verifier,
+) -> Result<Vec<PairVerdict>> {
+    let embedder = load_model(model)?;
+    let texts: Vec<(&str, &str)> = pairs.iter().map(|p| (p.a.as_str(), p.b.as_str())).collect();
+    Ok(pairs::judge(
+        &texts,
+        shingle_size,
+        embedder.as_ref(),
+        verifier,
+    ))
 }
 
 fn run_compare(args: CompareArgs) -> Result<()> {
     let pairs = read_pairs(&args.pairs, &args.sentences)?;
-    let features = pair_features(&pairs, args.shingle_size, &args.model)?;
     let verifier = Verifier::default();
+    let verdicts = judge_pairs(&pairs, args.shingle_size, &args.model, &verifier)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if args.pairs.header {
@@ -390,8 +376,8 @@ fn run_compare(args: CompareArgs) -> Result<()> {
         )?;
     }
     let mut judged = Vec::with_capacity(pairs.len());
-    for (p, f) in pairs.iter().zip(features) {
-        let v = verifier.judge_features(f);
+    for (p, v) in pairs.iter().zip(verdicts) {
+        let v = v.scan;
         let label = v.reuse.map_or("none", |r| r.as_str());
         let meaning = v.features.meaning.map_or("-\t-".to_string(), |m| {
             format!("{:.4}\t{:.4}", m.cosine, m.containment)
@@ -425,11 +411,12 @@ fn run_calibrate(args: CalibrateArgs) -> Result<()> {
         bail!("calibrate needs --gold COL: the column with the human label");
     }
     let pairs = read_pairs(&args.pairs, &[])?;
-    let samples: Vec<(PairFeatures, bool)> = pair_features(&pairs, args.shingle_size, &args.model)?
-        .into_iter()
-        .zip(&pairs)
-        .map(|(f, p)| (f, p.gold.unwrap_or(false)))
-        .collect();
+    let samples: Vec<(PairFeatures, bool)> =
+        judge_pairs(&pairs, args.shingle_size, &args.model, &Verifier::default())?
+            .into_iter()
+            .zip(&pairs)
+            .map(|(v, p)| (v.whole.features, p.gold.unwrap_or(false)))
+            .collect();
     let agreement = |verifier: &Verifier, subset: &[(PairFeatures, bool)]| {
         Agreement::of(
             subset

@@ -1,8 +1,16 @@
-//! Sentence pairs from a TSV file, for `compare` and `calibrate`, and the
-//! agreement figures against a human label.
+//! Sentence pairs from a TSV file, for `compare` and `calibrate`: reading
+//! them, judging them as a scan would, and the agreement figures against a
+//! human label.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use crate::claim;
+use crate::embed::Embedder;
+use crate::semantic::{self, Meaning};
+use crate::shingle::Profile;
+use crate::similarity::{stronger_first, Reuse, Verdict, Verifier};
 
 /// One line of a pairs file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +91,92 @@ pub fn read_tsv(
         });
     }
     Ok(out)
+}
+
+/// The verifier's verdicts on one pair.
+#[derive(Debug, Clone, Copy)]
+pub struct PairVerdict {
+    /// On the two whole sentences: what the rewrite models are fitted on.
+    pub whole: Verdict,
+    /// What a scan concludes: the whole sentences for copies, else the
+    /// strongest verdict over the pairs of their claim views (with a model;
+    /// [`crate::claim`]).
+    pub scan: Verdict,
+}
+
+/// Judges each pair (`a`, `b`), with embeddings when `embedder` is given.
+pub fn judge(
+    pairs: &[(&str, &str)],
+    shingle_size: usize,
+    embedder: Option<&Embedder>,
+    verifier: &Verifier,
+) -> Vec<PairVerdict> {
+    let min_words = verifier.thresholds.min_rewrite_words;
+    let views = |text: &str| -> Vec<String> {
+        let mut v = vec![text.to_string()];
+        if embedder.is_some() {
+            v.extend(claim::claims(text, min_words));
+        }
+        v
+    };
+    let pair_views: Vec<(Vec<String>, Vec<String>)> =
+        pairs.iter().map(|&(a, b)| (views(a), views(b))).collect();
+    // Every distinct text once, for the profiles and the encoder.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut texts: Vec<&str> = Vec::new();
+    for v in pair_views.iter().flat_map(|(a, b)| a.iter().chain(b)) {
+        index.entry(v).or_insert_with(|| {
+            texts.push(v);
+            texts.len() - 1
+        });
+    }
+    let view_pairs: Vec<Vec<(usize, usize)>> = pair_views
+        .iter()
+        .map(|(a, b)| {
+            a.iter()
+                .flat_map(|x| b.iter().map(|y| (index[x.as_str()], index[y.as_str()])))
+                .collect()
+        })
+        .collect();
+    let flat: Vec<(usize, usize)> = view_pairs.iter().flatten().copied().collect();
+    let meanings: Vec<Option<Meaning>> = match embedder {
+        Some(e) => semantic::compare_texts(e, &texts, &flat)
+            .into_iter()
+            .map(Some)
+            .collect(),
+        None => vec![None; flat.len()],
+    };
+    let profiles: Vec<Profile> = texts
+        .iter()
+        .map(|t| Profile::new(t, shingle_size))
+        .collect();
+    let mut start = 0;
+    view_pairs
+        .iter()
+        .map(|vp| {
+            let verdicts: Vec<Verdict> = vp
+                .iter()
+                .zip(&meanings[start..])
+                .map(|(&(x, y), &meaning)| verifier.judge(&profiles[x], &profiles[y], meaning))
+                .collect();
+            start += vp.len();
+            let whole = verdicts[0];
+            if matches!(whole.reuse, Some(Reuse::Verbatim | Reuse::Edited)) {
+                return PairVerdict { whole, scan: whole };
+            }
+            let scan = verdicts[1..]
+                .iter()
+                .map(|&v| Verdict {
+                    reuse: v.reuse.map(Reuse::of_claims),
+                    ..v
+                })
+                .chain([whole])
+                .filter_map(|v| Some((v.reuse?, Verifier::similarity(&v), v)))
+                .min_by(|p, q| stronger_first((p.0, p.1), (q.0, q.1)))
+                .map_or(whole, |(_, _, v)| v);
+            PairVerdict { whole, scan }
+        })
+        .collect()
 }
 
 /// Agreement of binary predictions with gold labels.

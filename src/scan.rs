@@ -10,6 +10,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::article::Article;
 use crate::boilerplate::{self, Boilerplate, RepeatCounter};
+use crate::claim::ClaimViews;
 use crate::clean;
 use crate::cluster::{self, Edge, Family};
 use crate::credits::{Credit, Wires};
@@ -21,7 +22,7 @@ use crate::provenance::{self, Provenance};
 use crate::segment::{self, display_text};
 use crate::semantic::{Semantic, SentenceVectors};
 use crate::shingle::Profile;
-use crate::similarity::{Reuse, Verifier};
+use crate::similarity::{stronger_first, Reuse, Verifier};
 
 /// Everything a scan can be tuned with. The defaults are the calibrated
 /// ones documented in the README.
@@ -382,31 +383,52 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         candidates.dedup();
     }
     let outlet_of = |i: u32| &documents[sentences[i as usize].doc as usize].outlet;
+    let mut views = ClaimViews::none(sentences.len());
     let vectors = match (&config.semantic, config.rewrites) {
         (Some(semantic), true) => {
+            let min_words = config.verifier.thresholds.min_rewrite_words;
             let long_enough: Vec<u32> = eligible
                 .iter()
                 .copied()
-                .filter(|&i| {
-                    !profiles[i as usize].is_too_short(config.verifier.thresholds.min_rewrite_words)
-                })
+                .filter(|&i| !profiles[i as usize].is_too_short(min_words))
                 .collect();
-            let mut vectors = SentenceVectors::group(sentences.len(), &long_enough, |i| {
+            let wordings = SentenceVectors::group(sentences.len(), &long_enough, |i| {
                 profiles[i as usize].text_key()
-            });
-            if vectors.rows() > semantic.max_wordings {
-                stats.semantic_skipped = Some(vectors.rows());
+            })
+            .rows();
+            if wordings > semantic.max_wordings {
+                stats.semantic_skipped = Some(wordings);
                 None
             } else {
+                views = ClaimViews::of_sentences(
+                    sentences.len(),
+                    &long_enough,
+                    |i| &sentences[i as usize].text,
+                    min_words,
+                    config.shingle_size,
+                );
+                let ids: Vec<u32> = long_enough
+                    .iter()
+                    .copied()
+                    .chain(views.view_ids())
+                    .collect();
+                let mut vectors = SentenceVectors::group(views.end() as usize, &ids, |id| {
+                    views.profile(id, &profiles).text_key()
+                });
                 progress.stage("embed", vectors.rows() as u64);
                 vectors.embed(
                     &semantic.embedder,
-                    |i| &sentences[i as usize].text,
+                    |id| views.text(id, |i| &sentences[i as usize].text),
                     |n| progress.advance(n as u64),
                 );
                 progress.finish_stage();
                 stats.embedded_wordings = vectors.rows();
-                candidates.extend(vectors.candidate_pairs(semantic.min_cosine, outlet_of));
+                let close = vectors
+                    .candidate_pairs(semantic.min_cosine, |id| outlet_of(views.sentence_of(id)));
+                candidates.extend(close.into_iter().filter_map(|(a, b)| {
+                    let (a, b) = (views.sentence_of(a), views.sentence_of(b));
+                    (a != b).then(|| (a.min(b), a.max(b)))
+                }));
                 candidates.par_sort_unstable();
                 candidates.dedup();
                 Some(vectors)
@@ -419,17 +441,38 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
 
     progress.stage("verify", candidates.len() as u64);
     let rarity = Rarity::from_profiles(eligible.iter().map(|&i| &profiles[i as usize]));
-    let judge = |a: u32, b: u32| {
-        let (pa, pb) = (&profiles[a as usize], &profiles[b as usize]);
+    // One pair of texts: two sentences, or two of their claim views.
+    let judge_texts = |a: u32, b: u32| {
+        let (pa, pb) = (views.profile(a, &profiles), views.profile(b, &profiles));
         let meaning = vectors.as_ref().and_then(|v| v.compare(a, b));
         let (reuse, similarity) = config.verifier.reuse(pa, pb, meaning)?;
         let specific = match reuse {
             Reuse::Rewritten => {
-                config.rewrites && rarity.weighted_containment(pa, pb) >= config.min_specificity
+                config.rewrites
+                    && (meaning
+                        .is_some_and(|m| m.cosine >= config.verifier.thresholds.paraphrase_cosine)
+                        || rarity.weighted_containment(pa, pb) >= config.min_specificity)
             }
             _ => true,
         };
         specific.then_some((reuse, similarity))
+    };
+    // Two sentences: copies are judged whole; a claim of one restated by a
+    // claim of the other makes them a rewrite (an edit, if the claims are
+    // copies). The strongest reuse wins, then the closest wording.
+    let judge = |a: u32, b: u32| {
+        let whole = judge_texts(a, b);
+        if matches!(whole, Some((Reuse::Verbatim | Reuse::Edited, _))) {
+            return whole;
+        }
+        let of_b = views.views_of(b);
+        views
+            .views_of(a)
+            .flat_map(|x| of_b.clone().map(move |y| (x, y)))
+            .skip(1)
+            .filter_map(|(x, y)| judge_texts(x, y).map(|(r, s)| (r.of_claims(), s)))
+            .chain(whole)
+            .min_by(|&p, &q| stronger_first(p, q))
     };
     let edges: Vec<Edge> = candidates
         .par_iter()

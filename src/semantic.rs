@@ -140,10 +140,12 @@ impl SentenceVectors {
         ))
     }
 
-    /// Pairs of sentences from different outlets whose wordings have cosine
+    /// Pairs of texts from different outlets whose wordings have cosine
     /// at least `min_cosine`, sorted and distinct: one pair per pair of
-    /// wordings (the first members from different outlets), since copies
-    /// of one wording are linked by the verbatim tier anyway.
+    /// wordings (the first members from different outlets), and within a
+    /// wording one pair per member from another outlet than its first
+    /// (texts that share a wording are copies, or different sentences that
+    /// share a claim view).
     pub fn candidate_pairs<O: PartialEq>(
         &self,
         min_cosine: f32,
@@ -157,15 +159,34 @@ impl SentenceVectors {
                 let close: Vec<u32> = (i + 1..rows)
                     .filter(|&j| dot(vi, self.vector(j)) >= min_cosine)
                     .collect();
+                let within = self.within_row_pairs(i, &outlet_of);
                 close
                     .into_iter()
                     .filter_map(|j| self.cross_outlet_pair(i, j, &outlet_of))
+                    .chain(within)
                     .collect::<Vec<_>>()
             })
             .collect();
         pairs.par_sort_unstable();
         pairs.dedup();
         pairs
+    }
+
+    /// Each member of row `i` from another outlet than its first member,
+    /// paired with that first member.
+    fn within_row_pairs<O: PartialEq>(
+        &self,
+        i: u32,
+        outlet_of: impl Fn(u32) -> O,
+    ) -> Vec<(u32, u32)> {
+        let members = &self.members[i as usize];
+        let first = members[0];
+        let outlet = outlet_of(first);
+        members[1..]
+            .iter()
+            .filter(|&&m| outlet_of(m) != outlet)
+            .map(|&m| (first.min(m), first.max(m)))
+            .collect()
     }
 
     fn cross_outlet_pair<O: PartialEq>(
@@ -234,18 +255,23 @@ fn soft_recall(a: &[f32], b: &[f32], dim: usize) -> f32 {
     total / rows as f32
 }
 
-/// The semantic features of each pair of texts, encoding each text once.
-pub fn compare_pairs(embedder: &Embedder, pairs: &[(&str, &str)]) -> Vec<Meaning> {
-    let texts: Vec<&str> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+/// The semantic features of each pair of `texts` (indices into it),
+/// encoding each text once.
+pub fn compare_texts(
+    embedder: &Embedder,
+    texts: &[&str],
+    pairs: &[(usize, usize)],
+) -> Vec<Meaning> {
+    let encoded = embedder.encode(texts);
     let dim = embedder.dim();
-    embedder
-        .encode(&texts)
-        .chunks_exact(2)
-        .map(|e| {
+    pairs
+        .iter()
+        .map(|&(a, b)| {
+            let (a, b) = (&encoded[a], &encoded[b]);
             Meaning::of(
-                dot(&e[0].sentence, &e[1].sentence),
-                &e[0].content_tokens,
-                &e[1].content_tokens,
+                dot(&a.sentence, &b.sentence),
+                &a.content_tokens,
+                &b.content_tokens,
                 dim,
             )
         })
@@ -305,8 +331,9 @@ mod tests {
         let outlet = [7, 8, 7, 9];
         let pairs = v.candidate_pairs(0.9, |s| outlet[s as usize]);
         // Row 0 vs row 1: sentence 0 shares outlet 7 with sentence 2, so
-        // the pair is taken from sentence 1 (outlet 8).
-        assert_eq!(pairs, vec![(1, 2)]);
+        // the pair is taken from sentence 1 (outlet 8); within row 0,
+        // sentences 0 and 1 are from different outlets.
+        assert_eq!(pairs, vec![(0, 1), (1, 2)]);
         assert!(v.compare(0, 1).unwrap().cosine > 0.999);
         assert!(v.compare(0, 3).unwrap().cosine < 0.1);
         assert_eq!(v.compare(0, 9), None);

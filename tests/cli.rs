@@ -1540,6 +1540,55 @@ mod semantic {
         assert!(rows[0][3].parse::<f64>().unwrap() < 0.3);
     }
 
+    /// The rewrites in `corpus/` that share no wording: a claim inside
+    /// attribution ("The NIS also reported that …") or beside another claim
+    /// is matched by its claim views, and a changed figure is drift within
+    /// the family, while "killed or wounded" stays apart from "killed".
+    #[test]
+    fn with_a_model_the_corpus_rewrites_form_claim_families() {
+        let Some(model) = installed_model() else {
+            eprintln!("skipped: no semantic model installed (scripts/fetch-model)");
+            return;
+        };
+        let records = scan_json([
+            corpus_dir().as_os_str(),
+            "--model".as_ref(),
+            model.as_os_str(),
+        ]);
+        let sentences = records.sentences();
+        let with = |fragment: &str| -> Vec<&serde_json::Value> {
+            sentences
+                .iter()
+                .copied()
+                .filter(|s| str_of(&s["text"]).contains(fragment))
+                .collect()
+        };
+        let cremations = with("cremated");
+        assert_eq!(cremations.len(), 3, "{cremations:?}");
+        assert!(!cremations[0]["family"].is_null(), "{cremations:?}");
+        assert!(cremations
+            .iter()
+            .all(|s| s["family"] == cremations[0]["family"]));
+
+        let (sent, deployed) = (with("15,000 troops to Russia")[0], with("18,000 troops")[0]);
+        assert!(!sent["family"].is_null() && sent["family"] == deployed["family"]);
+        let drift = sent["drift"].as_array().expect("drift list");
+        assert!(
+            drift
+                .iter()
+                .any(|d| d["value"] == "15,000" && d["other_value"] == "18,000"),
+            "{drift:?}"
+        );
+
+        let killed_or_wounded = with("killed or wounded")[0];
+        let killed = with("600 North Korean soldiers killed")[0];
+        assert!(
+            killed_or_wounded["family"].is_null()
+                || killed_or_wounded["family"] != killed["family"],
+            "4,700 killed or wounded and 600 killed are two claims"
+        );
+    }
+
     #[test]
     fn with_a_model_output_does_not_depend_on_thread_count() {
         let Some(model) = installed_model() else {
