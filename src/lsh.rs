@@ -72,9 +72,13 @@ pub fn candidate_pairs<F>(banding: Banding, ids: &[u32], values: F) -> Vec<(u32,
 where
     F: Fn(u32, Range<usize>, &mut [u32]) + Sync,
 {
-    let mut pairs: Vec<(u32, u32)> = (0..banding.bands)
+    // Each band's pairs are sorted and distinct on their own, then merged
+    // two at a time: a pair that shares many bands (every copy does) is
+    // held once, not once per band, which bounds memory to about twice the
+    // distinct pairs.
+    (0..banding.bands)
         .into_par_iter()
-        .flat_map_iter(|band| {
+        .map(|band| {
             let perms = band * banding.rows..(band + 1) * banding.rows;
             let mut band_values = vec![0u32; banding.rows];
             let mut bytes = Vec::with_capacity(banding.rows * 4);
@@ -90,12 +94,44 @@ where
             for run in keys.chunk_by(|x, y| x.0 == y.0) {
                 push_bucket_pairs(run, &mut out);
             }
+            drop(keys);
+            out.sort_unstable();
+            out.dedup();
             out
         })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+        .reduce(Vec::new, merge_distinct)
+}
+
+/// The union of two sorted, distinct lists, sorted and distinct.
+fn merge_distinct(a: Vec<(u32, u32)>, b: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    if a.is_empty() {
+        return b;
+    }
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// `bytes` is scratch space, reused across calls.
@@ -129,6 +165,13 @@ mod tests {
     use super::*;
     use crate::minhash::{jaccard, MinHasher};
     use proptest::prelude::*;
+
+    #[test]
+    fn merging_keeps_each_pair_once_in_order() {
+        let merged = merge_distinct(vec![(0, 1), (0, 3), (2, 5)], vec![(0, 2), (0, 3), (4, 5)]);
+        assert_eq!(merged, [(0, 1), (0, 2), (0, 3), (2, 5), (4, 5)]);
+        assert_eq!(merge_distinct(Vec::new(), vec![(1, 2)]), [(1, 2)]);
+    }
 
     #[test]
     fn banding_fits_threshold() {
