@@ -10,7 +10,7 @@ use crate::claim;
 use crate::embed::Embedder;
 use crate::semantic::{self, Meaning};
 use crate::shingle::Profile;
-use crate::similarity::{stronger_first, Reuse, Verdict, Verifier};
+use crate::similarity::{sentence_match, Verdict, Verifier};
 
 /// One line of a pairs file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,19 +161,14 @@ pub fn judge(
                 .collect();
             start += vp.len();
             let whole = verdicts[0];
-            if matches!(whole.reuse, Some(Reuse::Verbatim | Reuse::Edited)) {
-                return PairVerdict { whole, scan: whole };
-            }
-            let scan = verdicts[1..]
-                .iter()
-                .map(|&v| Verdict {
-                    reuse: v.reuse.map(Reuse::of_claims),
-                    ..v
-                })
-                .chain([whole])
-                .filter_map(|v| Some((v.reuse?, Verifier::similarity(&v), v)))
-                .min_by(|p, q| stronger_first((p.0, p.1), (q.0, q.1)))
-                .map_or(whole, |(_, _, v)| v);
+            let kept = |v: Verdict| Some((v.reuse?, Verifier::similarity(&v), v));
+            let scan = sentence_match(kept(whole), || {
+                verdicts[1..].iter().filter_map(|&v| kept(v))
+            })
+            .map_or(whole, |(reuse, _, v)| Verdict {
+                reuse: Some(reuse),
+                ..v
+            });
             PairVerdict { whole, scan }
         })
         .collect()

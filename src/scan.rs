@@ -1,7 +1,7 @@
 //! The whole pipeline over a corpus: from articles to labelled sentences
 //! and families.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -22,7 +22,7 @@ use crate::provenance::{self, Provenance};
 use crate::segment::{self, display_text};
 use crate::semantic::{Semantic, SentenceVectors};
 use crate::shingle::Profile;
-use crate::similarity::{stronger_first, Reuse, Verifier};
+use crate::similarity::{sentence_match, Reuse, Verifier};
 
 /// Everything a scan can be tuned with. The defaults are the calibrated
 /// ones documented in the README.
@@ -392,10 +392,11 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
                 .copied()
                 .filter(|&i| !profiles[i as usize].is_too_short(min_words))
                 .collect();
-            let wordings = SentenceVectors::group(sentences.len(), &long_enough, |i| {
-                profiles[i as usize].text_key()
-            })
-            .rows();
+            let wordings = long_enough
+                .iter()
+                .map(|&i| profiles[i as usize].text_key())
+                .collect::<HashSet<u64>>()
+                .len();
             if wordings > semantic.max_wordings {
                 stats.semantic_skipped = Some(wordings);
                 None
@@ -457,22 +458,19 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         };
         specific.then_some((reuse, similarity))
     };
-    // Two sentences: copies are judged whole; a claim of one restated by a
-    // claim of the other makes them a rewrite (an edit, if the claims are
-    // copies). The strongest reuse wins, then the closest wording.
+    // Two sentences: whole, then by their claim views.
     let judge = |a: u32, b: u32| {
-        let whole = judge_texts(a, b);
-        if matches!(whole, Some((Reuse::Verbatim | Reuse::Edited, _))) {
-            return whole;
-        }
-        let of_b = views.views_of(b);
-        views
-            .views_of(a)
-            .flat_map(|x| of_b.clone().map(move |y| (x, y)))
-            .skip(1)
-            .filter_map(|(x, y)| judge_texts(x, y).map(|(r, s)| (r.of_claims(), s)))
-            .chain(whole)
-            .min_by(|&p, &q| stronger_first(p, q))
+        let kept = |m: Option<(Reuse, f64)>| m.map(|(reuse, similarity)| (reuse, similarity, ()));
+        let whole = kept(judge_texts(a, b));
+        sentence_match(whole, || {
+            let of_b = views.views_of(b);
+            views
+                .views_of(a)
+                .flat_map(move |x| of_b.clone().map(move |y| (x, y)))
+                .skip(1)
+                .filter_map(|(x, y)| kept(judge_texts(x, y)))
+        })
+        .map(|(reuse, similarity, ())| (reuse, similarity))
     };
     let edges: Vec<Edge> = candidates
         .par_iter()

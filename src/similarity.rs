@@ -43,10 +43,27 @@ impl Reuse {
     }
 }
 
-/// Orders two matches, each a reuse and a similarity, strongest first: the
-/// stronger reuse, then the higher similarity.
-pub fn stronger_first(a: (Reuse, f64), b: (Reuse, f64)) -> std::cmp::Ordering {
-    a.0.cmp(&b.0).then(b.1.total_cmp(&a.1))
+/// How two sentences match, from the match of the whole sentences and the
+/// matches of their claim views ([`crate::claim`]), each a reuse, a
+/// similarity and what the caller keeps of it. Copies are judged whole;
+/// otherwise a claim of one restated by a claim of the other counts too,
+/// at most as an edit ([`Reuse::of_claims`]). The strongest reuse wins,
+/// then the higher similarity. `claims` is only called when needed.
+pub fn sentence_match<T, I>(
+    whole: Option<(Reuse, f64, T)>,
+    claims: impl FnOnce() -> I,
+) -> Option<(Reuse, f64, T)>
+where
+    I: IntoIterator<Item = (Reuse, f64, T)>,
+{
+    if matches!(whole, Some((Reuse::Verbatim | Reuse::Edited, ..))) {
+        return whole;
+    }
+    claims()
+        .into_iter()
+        .map(|(reuse, similarity, kept)| (reuse.of_claims(), similarity, kept))
+        .chain(whole)
+        .min_by(|p, q| p.0.cmp(&q.0).then(q.1.total_cmp(&p.1)))
 }
 
 /// Overlap measures of a pair; every value lies in `[0, 1]`.
@@ -732,6 +749,25 @@ mod tests {
             "The remains of the dead were reportedly cremated in Kursk.",
         );
         assert_eq!(v.reuse, None);
+    }
+
+    #[test]
+    fn sentences_match_whole_or_by_their_claims() {
+        let copy = Some((Reuse::Edited, 0.6, "whole"));
+        let never = || -> Vec<(Reuse, f64, &str)> { panic!("claims judged after a copy") };
+        assert_eq!(sentence_match(copy, never), copy);
+        // A verbatim claim makes the sentences an edit, which beats a
+        // rewrite of the whole; among equals the closer wording wins.
+        let claims = vec![
+            (Reuse::Rewritten, 0.9, "rewrite"),
+            (Reuse::Verbatim, 0.4, "claim copy"),
+            (Reuse::Edited, 0.7, "claim edit"),
+        ];
+        assert_eq!(
+            sentence_match(Some((Reuse::Rewritten, 0.5, "whole")), || claims),
+            Some((Reuse::Edited, 0.7, "claim edit"))
+        );
+        assert_eq!(sentence_match(None::<(Reuse, f64, ())>, Vec::new), None);
     }
 
     #[test]
