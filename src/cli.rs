@@ -28,7 +28,7 @@ pub enum Command {
     Scan(ScanArgs),
     /// Score sentence pairs the way a scan would and print the label.
     #[command(
-        after_help = "Examples:\n  wiretrace compare \"The remains were cremated in Kursk.\" \"The remains were reportedly cremated in Kursk.\"\n  wiretrace compare --tsv msrp-train.tsv --columns 4,5 --header --gold 1\n\nOutput (tab-separated, one line per input line): label, score, shingle_jaccard, content_jaccard.\nlabel is verbatim, edited, rewritten or none."
+        after_help = "Examples:\n  wiretrace compare \"The remains were cremated in Kursk.\" \"The remains were reportedly cremated in Kursk.\"\n  wiretrace compare --tsv msrp-train.tsv --columns 4,5 --header --gold 1\n\nOutput (tab-separated, one line per input line): label, score, shingle_jaccard, content_jaccard,\ncosine, containment (the last two `-` without a model). label is verbatim, edited, rewritten or\nnone. With a model the sentences' claim views are compared too, as in a scan; when a pair of\nviews decided, the figures are that pair's."
     )]
     Compare(CompareArgs),
     /// Write a syndicated news dump with ground truth, for `eval` and benchmarks.
