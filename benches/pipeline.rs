@@ -75,7 +75,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             sentences
                 .iter()
-                .map(|s| Profile::new(s, 3).words.len())
+                .map(|s| Profile::new(s, 3).words().len())
                 .sum::<usize>()
         })
     });
@@ -85,7 +85,7 @@ fn stages(c: &mut Criterion) {
             profiles
                 .iter()
                 .map(|p| {
-                    hasher.signature_into(&p.shingles, &mut signature);
+                    hasher.signature_into(p.shingles(), &mut signature);
                     signature[0] as u64
                 })
                 .sum::<u64>()
@@ -96,7 +96,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function("minhash+lsh", |b| {
         b.iter(|| {
             lsh::candidate_pairs(Banding::for_threshold(0.5, 128), &ids, |id, perms, out| {
-                hasher.values_into(&profiles[id as usize].shingles, perms, out)
+                hasher.values_into(profiles[id as usize].shingles(), perms, out)
             })
             .len()
         })

@@ -26,7 +26,7 @@ impl Rarity {
         let mut n = 0u32;
         for p in profiles {
             n += 1;
-            for &w in &p.content {
+            for &w in p.content() {
                 *df.entry(w).or_default() += 1;
             }
         }
@@ -48,11 +48,11 @@ impl Rarity {
     /// Rarity-weighted share of the lighter sentence's content words that
     /// the other sentence has too.
     pub fn weighted_containment(&self, a: &Profile, b: &Profile) -> f64 {
-        let total = |p: &Profile| p.content.iter().map(|&w| self.weight(w)).sum::<f64>();
+        let total = |p: &Profile| p.content().iter().map(|&w| self.weight(w)).sum::<f64>();
         let shared: f64 = a
-            .content
+            .content()
             .iter()
-            .filter(|w| b.content.binary_search(w).is_ok())
+            .filter(|w| b.content().binary_search(w).is_ok())
             .map(|&w| self.weight(w))
             .sum();
         let lighter = total(a).min(total(b));

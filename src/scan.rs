@@ -362,21 +362,21 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         &eligible,
         config,
         config.verbatim_threshold,
-        |p| &p.shingles,
+        |p| p.shingles(),
         &mut stats.verbatim_banding,
     );
     if config.rewrites {
         let with_content: Vec<u32> = eligible
             .iter()
             .copied()
-            .filter(|&i| profiles[i as usize].content.len() >= 3)
+            .filter(|&i| profiles[i as usize].content().len() >= 3)
             .collect();
         candidates.extend(tier_candidates(
             &profiles,
             &with_content,
             config,
             config.rewrite_threshold,
-            |p| &p.content,
+            |p| p.content(),
             &mut stats.rewrite_banding,
         ));
         candidates.par_sort_unstable();
@@ -551,7 +551,7 @@ fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &[
         let mut first: HashMap<u64, u32> = HashMap::new();
         for id in d.sentences.clone() {
             let profile = &profiles[id as usize];
-            if profile.words.is_empty() {
+            if profile.words().is_empty() {
                 continue;
             }
             let key = profile.text_key();

@@ -25,19 +25,20 @@ const CONTENT_SEED: u64 = 0x5752_4954_4532;
 const NAME_SEED: u64 = 0x5752_4954_4533;
 
 /// What matching needs to know about one sentence.
+///
+/// A scan holds one per sentence, so its parts share one allocation: the
+/// word hashes, then the shingle, content-word and name hashes, back to
+/// back. Five vectors and a string per figure cost more in headers and
+/// allocator overhead than the hashes themselves on short news sentences.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
-    /// Hash of each word in order, figures masked.
-    pub words: Vec<u64>,
-    /// Sorted, distinct hashes of word `k`-shingles (verbatim tier).
-    pub shingles: Vec<u64>,
-    /// Sorted, distinct hashes of stemmed content words (rewrite tier).
-    pub content: Vec<u64>,
-    /// The figures, in order, as normalized text (for drift and scoring).
-    pub numbers: Vec<String>,
-    /// Sorted, distinct hashes of capitalised words after the first: a
-    /// cheap stand-in for the names a claim is about.
-    pub names: Vec<u64>,
+    /// Words, shingles, content words and names (see the accessors).
+    hashes: Box<[u64]>,
+    /// Where the shingles, content words and names begin in `hashes`.
+    starts: [u32; 3],
+    /// The figures, in order, as normalized text, each followed by a space.
+    figures: Box<str>,
+    figure_count: u32,
 }
 
 impl Profile {
@@ -45,44 +46,85 @@ impl Profile {
     pub fn new(text: &str, k: usize) -> Profile {
         let normalized = normalize(text);
         let tokens = words(&normalized);
-        let mut numbers = Vec::new();
+        let mut figures = String::new();
+        let mut figure_count = 0;
         let masked: Vec<&str> = tokens
             .iter()
             .map(|w| {
                 if is_number(w) {
-                    numbers.push(w.replace(',', ""));
+                    figures.extend(w.chars().filter(|&c| c != ','));
+                    figures.push(' ');
+                    figure_count += 1;
                     NUMBER_TOKEN
                 } else {
                     w
                 }
             })
             .collect();
-        let words: Vec<u64> = masked
+        let mut hashes: Vec<u64> = masked
             .iter()
             .map(|w| xxh3_64_with_seed(w.as_bytes(), WORD_SEED))
             .collect();
-        let shingles = word_shingles(&words, k);
+        let mut starts = [0u32; 3];
+        starts[0] = hashes.len() as u32;
+        let shingles = word_shingles(&hashes, k);
+        hashes.extend(shingles);
+        starts[1] = hashes.len() as u32;
+        hashes.extend(content_words(&masked));
+        starts[2] = hashes.len() as u32;
+        hashes.extend(names(text));
         Profile {
-            words,
-            shingles,
-            content: content_words(&masked),
-            numbers,
-            names: names(text),
+            hashes: hashes.into_boxed_slice(),
+            starts,
+            figures: figures.into_boxed_str(),
+            figure_count,
         }
+    }
+
+    /// Hash of each word in order, figures masked.
+    pub fn words(&self) -> &[u64] {
+        &self.hashes[..self.starts[0] as usize]
+    }
+
+    /// Sorted, distinct hashes of word `k`-shingles (verbatim tier).
+    pub fn shingles(&self) -> &[u64] {
+        &self.hashes[self.starts[0] as usize..self.starts[1] as usize]
+    }
+
+    /// Sorted, distinct hashes of stemmed content words (rewrite tier).
+    pub fn content(&self) -> &[u64] {
+        &self.hashes[self.starts[1] as usize..self.starts[2] as usize]
+    }
+
+    /// Sorted, distinct hashes of capitalised words after the first: a
+    /// cheap stand-in for the names a claim is about.
+    pub fn names(&self) -> &[u64] {
+        &self.hashes[self.starts[2] as usize..]
+    }
+
+    /// The figures, in order, as normalized text without thousands
+    /// separators (for drift and scoring).
+    pub fn numbers(&self) -> impl Iterator<Item = &str> + Clone {
+        self.figures.split_terminator(' ')
+    }
+
+    /// How many figures the sentence has.
+    pub fn figure_count(&self) -> usize {
+        self.figure_count as usize
     }
 
     /// Sorted, distinct word hashes. Computed when asked, not stored:
     /// only pairs that pass the verifier's first checks need them, and a
     /// profile is held for every sentence of a scan.
     pub fn distinct_words(&self) -> Vec<u64> {
-        sorted_distinct(self.words.clone())
+        sorted_distinct(self.words().to_vec())
     }
 
     /// Sorted, distinct hashes of adjacent word pairs; computed when asked,
     /// like [`Profile::distinct_words`].
     pub fn bigrams(&self) -> Vec<u64> {
         sorted_distinct(
-            self.words
+            self.words()
                 .windows(2)
                 .map(|w| w[0].rotate_left(17) ^ w[1])
                 .collect(),
@@ -92,11 +134,11 @@ impl Profile {
     /// One hash of the words and figures in order: equal for sentences
     /// that differ only in case, typography and punctuation.
     pub fn text_key(&self) -> u64 {
-        let mut bytes = Vec::with_capacity(self.words.len() * 8);
-        for w in &self.words {
+        let mut bytes = Vec::with_capacity(self.words().len() * 8);
+        for w in self.words() {
             bytes.extend_from_slice(&w.to_le_bytes());
         }
-        for n in &self.numbers {
+        for n in self.numbers() {
             bytes.extend_from_slice(n.as_bytes());
             bytes.push(0);
         }
@@ -107,7 +149,7 @@ impl Profile {
     /// not count: they are masked, so "July 15, 2018" and "July 16, 2018"
     /// look alike and only the words around them tell sentences apart.
     pub fn is_too_short(&self, min_words: usize) -> bool {
-        self.words.len() - self.numbers.len() < min_words
+        self.words().len() - self.figure_count() < min_words
     }
 }
 
@@ -134,12 +176,10 @@ fn word_shingles(words: &[u64], k: usize) -> Vec<u64> {
     sorted_distinct(out)
 }
 
-/// Sorted and deduplicated, without spare capacity: a scan keeps a profile
-/// per sentence, so the slack would add up to a good share of its memory.
+/// Sorted and deduplicated.
 fn sorted_distinct(mut v: Vec<u64>) -> Vec<u64> {
     v.sort_unstable();
     v.dedup();
-    v.shrink_to_fit();
     v
 }
 
@@ -196,31 +236,31 @@ mod tests {
     fn figures_are_masked_but_kept() {
         let a = Profile::new("At least 600 troops were killed.", 3);
         let b = Profile::new("At least 1,000 troops were killed.", 3);
-        assert_eq!(a.shingles, b.shingles);
-        assert_eq!(a.content, b.content);
-        assert_eq!(a.numbers, ["600"]);
-        assert_eq!(b.numbers, ["1000"]);
+        assert_eq!(a.shingles(), b.shingles());
+        assert_eq!(a.content(), b.content());
+        assert_eq!(a.numbers().collect::<Vec<_>>(), ["600"]);
+        assert_eq!(b.numbers().collect::<Vec<_>>(), ["1000"]);
     }
 
     #[test]
     fn shingles_follow_word_order() {
         let a = Profile::new("troops were sent to Russia", 3);
         let b = Profile::new("Russia were sent to troops", 3);
-        assert_ne!(a.shingles, b.shingles);
-        assert_eq!(a.content, b.content, "content words are a set");
-        assert_eq!(a.shingles.len(), 3);
+        assert_ne!(a.shingles(), b.shingles());
+        assert_eq!(a.content(), b.content(), "content words are a set");
+        assert_eq!(a.shingles().len(), 3);
     }
 
     #[test]
     fn short_sentences_are_one_shingle() {
-        assert_eq!(Profile::new("He left.", 3).shingles.len(), 1);
-        assert!(Profile::new("", 3).shingles.is_empty());
+        assert_eq!(Profile::new("He left.", 3).shingles().len(), 1);
+        assert!(Profile::new("", 3).shingles().is_empty());
     }
 
     #[test]
     fn content_words_are_stemmed_without_stop_words() {
         let a = Profile::new("The troops said they dispatched", 3);
         let b = Profile::new("troop dispatch", 3);
-        assert_eq!(a.content, b.content);
+        assert_eq!(a.content(), b.content());
     }
 }

@@ -120,13 +120,13 @@ impl PairFeatures {
 
     /// The remaining features, given the quick ones.
     fn complete(quick: Quick, a: &Profile, b: &Profile, meaning: Option<Meaning>) -> PairFeatures {
-        let figures = figure_overlap(&a.numbers, &b.numbers);
+        let figures = figure_overlap(a.numbers(), b.numbers());
         let number_agreement = if figures.a + figures.b == 0 {
             1.0
         } else {
             figures.jaccard()
         };
-        let both_have_numbers = !a.numbers.is_empty() && !b.numbers.is_empty();
+        let both_have_numbers = a.figure_count() > 0 && b.figure_count() > 0;
         PairFeatures {
             shingle_jaccard: quick.shingles.jaccard(),
             shingle_containment: quick.shingles.of_smaller(),
@@ -135,8 +135,8 @@ impl PairFeatures {
             content_coverage: quick.content.of_larger(),
             bigram_jaccard: Overlap::of(&a.bigrams(), &b.bigrams()).jaccard(),
             word_jaccard: Overlap::of(&a.distinct_words(), &b.distinct_words()).jaccard(),
-            lcs_ratio: lcs_len(&a.words, &b.words) as f64
-                / a.words.len().max(b.words.len()).max(1) as f64,
+            lcs_ratio: lcs_len(a.words(), b.words()) as f64
+                / a.words().len().max(b.words().len()).max(1) as f64,
             length_ratio: quick.length_ratio,
             number_agreement,
             number_conflict: if both_have_numbers && number_agreement < 1.0 {
@@ -146,10 +146,10 @@ impl PairFeatures {
             },
             shorter_words: quick.shorter_words,
             formula: figures.a >= 2 && figures.b >= 2 && figures.shared == 0,
-            name_agreement: if a.names.is_empty() && b.names.is_empty() {
+            name_agreement: if a.names().is_empty() && b.names().is_empty() {
                 1.0
             } else {
-                Overlap::of(&a.names, &b.names).jaccard()
+                Overlap::of(a.names(), b.names()).jaccard()
             },
             meaning,
         }
@@ -227,12 +227,12 @@ struct Quick {
 
 impl Quick {
     fn of(a: &Profile, b: &Profile) -> Quick {
-        let (la, lb) = (a.words.len(), b.words.len());
+        let (la, lb) = (a.words().len(), b.words().len());
         Quick {
-            shingles: Overlap::of(&a.shingles, &b.shingles),
-            content: Overlap::of(&a.content, &b.content),
+            shingles: Overlap::of(a.shingles(), b.shingles()),
+            content: Overlap::of(a.content(), b.content()),
             length_ratio: ratio(la.min(lb), la.max(lb)),
-            shorter_words: (la - a.numbers.len()).min(lb - b.numbers.len()),
+            shorter_words: (la - a.figure_count()).min(lb - b.figure_count()),
         }
     }
 }
@@ -288,9 +288,12 @@ const FEATURES: usize = 15;
 const NUMBER_CONFLICT: usize = 10;
 
 /// Distinct figures of two sentences and how many they share.
-fn figure_overlap(a: &[String], b: &[String]) -> Overlap {
-    fn distinct(v: &[String]) -> Vec<&str> {
-        let mut v: Vec<&str> = v.iter().map(String::as_str).collect();
+fn figure_overlap<'a>(
+    a: impl Iterator<Item = &'a str>,
+    b: impl Iterator<Item = &'a str>,
+) -> Overlap {
+    fn distinct<'a>(v: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+        let mut v: Vec<&str> = v.collect();
         v.sort_unstable();
         v.dedup();
         v
