@@ -450,8 +450,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         let specific = match reuse {
             Reuse::Rewritten => {
                 config.rewrites
-                    && (meaning
-                        .is_some_and(|m| m.cosine >= config.verifier.thresholds.paraphrase_cosine)
+                    && (config.verifier.thresholds.is_paraphrase(meaning)
                         || rarity.weighted_containment(pa, pb) >= config.min_specificity)
             }
             _ => true,

@@ -56,7 +56,8 @@ impl fmt::Debug for Semantic {
 /// one call.
 const TEXTS_PER_STEP: usize = 512;
 
-/// Embeddings of a scan's sentences, one per distinct wording.
+/// Embeddings of a scan's texts (its sentences and their claim views,
+/// [`crate::claim::ClaimViews`], by id), one per distinct wording.
 #[derive(Debug, Clone, Default)]
 pub struct SentenceVectors {
     dim: usize,

@@ -430,9 +430,17 @@ pub struct Thresholds {
     /// more often two stories than one.
     pub min_rewrite_words: usize,
     /// Embedding cosine at or above which a rewrite needs no minimum of
-    /// shared content words (the model still has to accept it): synonyms
-    /// share meaning, not words.
+    /// shared content words, nor the scan's share of rare ones (the model
+    /// still has to accept it): synonyms share meaning, not words.
     pub paraphrase_cosine: f64,
+}
+
+impl Thresholds {
+    /// The embeddings say the two texts mean the same, so shared words
+    /// are not required: synonyms share meaning, not words.
+    pub fn is_paraphrase(&self, meaning: Option<Meaning>) -> bool {
+        meaning.is_some_and(|m| m.cosine >= self.paraphrase_cosine)
+    }
 }
 
 impl Default for Thresholds {
@@ -564,8 +572,7 @@ impl Verifier {
         t: &Thresholds,
     ) -> bool {
         shorter_words >= t.min_rewrite_words
-            && (content_jaccard >= t.min_content_jaccard
-                || meaning.is_some_and(|m| m.cosine >= t.paraphrase_cosine))
+            && (content_jaccard >= t.min_content_jaccard || t.is_paraphrase(meaning))
     }
 
     pub fn judge_features(&self, features: PairFeatures) -> Verdict {
