@@ -75,6 +75,9 @@ pub struct ScanArgs {
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print each stage's wall time to stderr (also with --quiet).
+    #[arg(long)]
+    pub timings: bool,
     /// Families listed in the summary.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,

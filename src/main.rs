@@ -100,7 +100,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         max_doc_bytes: (args.max_doc_bytes > 0).then_some(args.max_doc_bytes),
     };
     let show_progress = !args.quiet && io::stderr().is_terminal();
-    let corpus = ingest::read_inputs(&args.inputs, &options)?;
+    let progress = progress::Bars::new(show_progress, args.timings);
+    let corpus = progress.time("read", || ingest::read_inputs(&args.inputs, &options))?;
     for (what, list) in [
         ("skipped", &corpus.skipped),
         ("truncated (--max-doc-bytes)", &corpus.truncated),
@@ -140,7 +141,6 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         wires: Wires::new(args.wires.clone()),
         ..ScanConfig::default()
     };
-    let progress = progress::Bars::new(show_progress);
     let found_articles = !corpus.articles.is_empty();
     let result = scan::scan(corpus.articles, &config, &progress);
     if let Some(wordings) = result.stats.semantic_skipped {
@@ -158,20 +158,24 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
 
     let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));
     match &args.json {
-        Some(_) if json_to_stdout => {
+        Some(_) if json_to_stdout => progress.time("json", || {
             json::write(
                 &mut BufWriter::new(io::stdout().lock()),
                 &result,
                 &config,
                 &input,
-            )?;
-        }
-        Some(path) => write_atomically(path, |w| json::write(w, &result, &config, &input))?,
+            )
+        })?,
+        Some(path) => progress.time("json", || {
+            write_atomically(path, |w| json::write(w, &result, &config, &input))
+        })?,
         None => {}
     }
     if let Some(path) = &args.html {
         let options = html::HtmlOptions { top: args.html_top };
-        write_atomically(path, |w| html::write(w, &result, &input, options))?;
+        progress.time("html", || {
+            write_atomically(path, |w| html::write(w, &result, &input, options))
+        })?;
     }
     // console's checks honour NO_COLOR and CLICOLOR, and a pipe is never
     // coloured.
@@ -184,16 +188,18 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         },
         ..Default::default()
     };
-    if json_to_stdout {
-        terminal::write(&mut io::stderr().lock(), &result, &input, options)?;
-    } else {
-        terminal::write(
-            &mut BufWriter::new(io::stdout().lock()),
-            &result,
-            &input,
-            options,
-        )?;
-    }
+    progress.time("summary", || {
+        if json_to_stdout {
+            terminal::write(&mut io::stderr().lock(), &result, &input, options)
+        } else {
+            terminal::write(
+                &mut BufWriter::new(io::stdout().lock()),
+                &result,
+                &input,
+                options,
+            )
+        }
+    })?;
     // Exit 1 says "nothing to scan" to scripts, like grep's "no match".
     Ok(if found_articles {
         ExitCode::SUCCESS

@@ -1,7 +1,10 @@
 //! indicatif progress bars for the library's [`Progress`] hooks: drawn on
-//! stderr only when it is a terminal, so pipes and tests stay clean.
+//! stderr only when it is a terminal, so pipes and tests stay clean. With
+//! `--timings`, each stage's wall time is also written to stderr when it
+//! ends, so a slow run says where its time went.
 
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
+use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wiretrace::scan::Progress;
@@ -9,29 +12,68 @@ use wiretrace::scan::Progress;
 pub struct Bars {
     enabled: bool,
     current: RwLock<Option<ProgressBar>>,
+    /// Set with `--timings`: the running stage and when it began.
+    timings: Option<Mutex<Option<(&'static str, Instant)>>>,
 }
 
 impl Bars {
-    pub fn new(enabled: bool) -> Bars {
+    pub fn new(enabled: bool, timings: bool) -> Bars {
         Bars {
             enabled,
             current: RwLock::new(None),
+            timings: timings.then(|| Mutex::new(None)),
+        }
+    }
+
+    /// Times work the library does not see (reading input, writing
+    /// reports) as a stage of its own.
+    pub fn time<T>(&self, name: &'static str, work: impl FnOnce() -> T) -> T {
+        self.start_timing(name);
+        let out = work();
+        self.end_timing();
+        out
+    }
+
+    fn start_timing(&self, name: &'static str) {
+        if let Some(Ok(mut running)) = self.timings.as_ref().map(Mutex::lock) {
+            *running = Some((name, Instant::now()));
+        }
+    }
+
+    fn end_timing(&self) {
+        if let Some(Ok(mut running)) = self.timings.as_ref().map(Mutex::lock) {
+            if let Some((name, began)) = running.take() {
+                eprintln!(
+                    "wiretrace: timing: {name:<12} {:>9.3} s",
+                    began.elapsed().as_secs_f64()
+                );
+            }
         }
     }
 }
 
 impl Progress for Bars {
     fn stage(&self, name: &'static str, total: u64) {
+        self.start_timing(name);
         if !self.enabled {
             return;
         }
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template(
-            "{prefix:>12} [{bar:30}] {human_pos}/{human_len} {per_sec} eta {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
+        // A stage without a count (total 0) gets a spinner.
+        let (length, template) = match total {
+            0 => (None, "{prefix:>12} {spinner} {elapsed}"),
+            _ => (
+                Some(total),
+                "{prefix:>12} [{bar:30}] {human_pos}/{human_len} {per_sec} eta {eta}",
+            ),
+        };
+        let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr());
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
         bar.set_style(style);
+        if total == 0 {
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
         bar.set_prefix(name);
         if let Ok(mut current) = self.current.write() {
             *current = Some(bar);
@@ -57,5 +99,6 @@ impl Progress for Bars {
                 bar.finish_and_clear();
             }
         }
+        self.end_timing();
     }
 }

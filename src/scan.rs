@@ -208,6 +208,7 @@ pub struct ScanResult {
 
 /// Reports progress of long stages; the library draws nothing itself.
 pub trait Progress: Sync {
+    /// A stage begins; `total` is 0 when its work cannot be counted ahead.
     fn stage(&self, _name: &'static str, _total: u64) {}
     fn advance(&self, _n: u64) {}
     fn finish_stage(&self) {}
@@ -357,6 +358,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         .collect();
 
     let mut stats = Stats::default();
+    progress.stage("candidates", 0);
     let mut candidates = tier_candidates(
         &profiles,
         &eligible,
@@ -382,6 +384,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         candidates.par_sort_unstable();
         candidates.dedup();
     }
+    progress.finish_stage();
     let outlet_of = |i: u32| &documents[sentences[i as usize].doc as usize].outlet;
     let mut views = ClaimViews::none(sentences.len());
     let vectors = match (&config.semantic, config.rewrites) {
@@ -487,6 +490,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     progress.finish_stage();
     stats.verified_pairs = edges.len();
 
+    progress.stage("cluster", 0);
     let document: Vec<u32> = sentences.iter().map(|s| s.doc).collect();
     let clustering = cluster::cluster(&document, edges, |a, b| judge(a, b).is_some());
     for e in &clustering.kept {
@@ -529,6 +533,8 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
             s.best = best;
         }
     }
+    progress.finish_stage();
+    progress.stage("provenance", 0);
     let mut result = ScanResult {
         documents,
         sentences,
@@ -539,6 +545,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     result.provenance = provenance::trace(&mut result, &config.wires, |a, b| {
         judge(a, b).map(|(reuse, _)| reuse)
     });
+    progress.finish_stage();
     result
 }
 

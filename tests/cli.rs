@@ -268,6 +268,45 @@ mod corpus {
         // stdout is pure JSON Lines.
         assert_eq!(parse_jsonl(&output.stdout).len(), corpus_scan().all.len());
     }
+
+    #[test]
+    fn timings_name_every_stage_on_stderr_and_leave_stdout_alone() {
+        let output = wiretrace()
+            .args([
+                "scan",
+                "--quiet",
+                "--timings",
+                "--no-semantic",
+                "--json",
+                "-",
+            ])
+            .arg(corpus_dir())
+            .output()
+            .expect("wiretrace runs");
+        assert!(output.status.success());
+        let stderr = String::from_utf8(output.stderr).expect("UTF-8");
+        let stages: Vec<&str> = stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("wiretrace: timing: "))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert_eq!(
+            stages,
+            [
+                "read",
+                "segment",
+                "fingerprint",
+                "candidates",
+                "verify",
+                "cluster",
+                "provenance",
+                "json",
+                "summary"
+            ],
+            "stderr: {stderr}"
+        );
+        assert_eq!(parse_jsonl(&output.stdout).len(), corpus_scan().all.len());
+    }
 }
 
 mod syndicated {
