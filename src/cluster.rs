@@ -7,6 +7,8 @@
 //! links keep the ends at least 0.8 alike). Every weaker link may only
 //! join two families whose sampled wordings are all related to each other.
 
+use std::collections::HashMap;
+
 use crate::similarity::Reuse;
 use crate::union_find::UnionFind;
 
@@ -44,6 +46,53 @@ pub struct Clustering {
 /// families.
 const MAX_SAMPLE: usize = 6;
 
+/// A family being built, kept at its root.
+#[derive(Debug)]
+struct Grown {
+    /// Members that entered through non-verbatim links (the family's
+    /// distinct wordings), capped. A weaker link must relate every sampled
+    /// wording on one side to every one on the other: complete linkage on a
+    /// bounded sample, so no chain of small steps can walk a family from
+    /// one claim to another.
+    sample: Vec<u32>,
+    /// Its members' documents, sorted. Two different sentences of one
+    /// article are two claims (repeats were set aside before matching), so
+    /// no link may put them in one family: this is what stops an aggregator
+    /// page of snippets from chaining its stories together.
+    docs: Vec<u32>,
+    /// The weakest reuse that joined it.
+    kind: Reuse,
+}
+
+/// A family's state borrowed, whether it is grown or a lone sentence.
+#[derive(Clone, Copy)]
+struct GrownView<'a> {
+    sample: &'a [u32],
+    docs: &'a [u32],
+    kind: Reuse,
+}
+
+impl Grown {
+    fn view<'a>(
+        grown: &'a [Option<Box<Grown>>],
+        document: &'a [u32],
+        root: &'a u32,
+    ) -> GrownView<'a> {
+        match &grown[*root as usize] {
+            Some(g) => GrownView {
+                sample: &g.sample,
+                docs: &g.docs,
+                kind: g.kind,
+            },
+            None => GrownView {
+                sample: std::slice::from_ref(root),
+                docs: std::slice::from_ref(&document[*root as usize]),
+                kind: Reuse::Verbatim,
+            },
+        }
+    }
+}
+
 /// Clusters the sentences (`document[i]` is sentence `i`'s document) from
 /// `edges`. `related(x, y)` is asked whether
 /// two sentences are related before a non-verbatim edge may join their
@@ -61,59 +110,68 @@ pub fn cluster(
             .then((x.a, x.b).cmp(&(y.a, y.b)))
     });
     let mut sets = UnionFind::new(n);
-    // Per root: members that entered through non-verbatim links (the
-    // family's distinct wordings), capped. A weaker link must relate every
-    // sampled wording on one side to every one on the other: complete
-    // linkage on a bounded sample, so no chain of small steps can walk a
-    // family from one claim to another.
-    let mut sample: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
-    let mut kind: Vec<Reuse> = vec![Reuse::Verbatim; n];
-    // Per root: its members' documents, sorted. Two different sentences of
-    // one article are two claims (repeats were set aside before matching),
-    // so no link may put them in one family: this is what stops an
-    // aggregator page of snippets from chaining its stories together.
-    let mut docs: Vec<Vec<u32>> = document.iter().map(|&d| vec![d]).collect();
+    // Per root of a set of two or more: what the family knows about
+    // itself. A sentence on its own has nothing stored (its sample is
+    // itself, its documents its own), so a dump of millions of sentences
+    // does not pay two small vectors for each.
+    let mut grown: Vec<Option<Box<Grown>>> = Vec::new();
+    grown.resize_with(n, || None);
+    // Two families that failed to merge are asked about the same sampled
+    // pairs again for every further edge between them, so each answer is
+    // kept.
+    let mut known: HashMap<(u32, u32), bool> = HashMap::new();
+    let mut is_related = |x: u32, y: u32| *known.entry((x, y)).or_insert_with(|| related(x, y));
     for e in &edges {
         let (ra, rb) = (sets.find(e.a), sets.find(e.b));
         if ra == rb {
             continue;
         }
-        let (small, large) = if docs[ra as usize].len() <= docs[rb as usize].len() {
-            (ra, rb)
+        let (ga, gb) = (
+            Grown::view(&grown, document, &ra),
+            Grown::view(&grown, document, &rb),
+        );
+        let (small, large) = if ga.docs.len() <= gb.docs.len() {
+            (&ga, &gb)
         } else {
-            (rb, ra)
+            (&gb, &ga)
         };
-        if docs[small as usize]
+        if small
+            .docs
             .iter()
-            .any(|d| docs[large as usize].binary_search(d).is_ok())
+            .any(|d| large.docs.binary_search(d).is_ok())
         {
             continue;
         }
         let guarded = e.reuse != Reuse::Verbatim;
         if guarded
-            && !sample[ra as usize]
+            && !ga
+                .sample
                 .iter()
-                .all(|&x| sample[rb as usize].iter().all(|&y| related(x, y)))
+                .all(|&x| gb.sample.iter().all(|&y| is_related(x, y)))
         {
             continue;
         }
-        let merged_kind = kind[ra as usize].max(kind[rb as usize]).max(e.reuse);
+        let merged_kind = ga.kind.max(gb.kind).max(e.reuse);
         if let Some(root) = sets.union(ra, rb) {
             let other = if root == ra { rb } else { ra };
-            let mut merged = std::mem::take(&mut sample[root as usize]);
+            let (root_view, other_view) = if root == ra { (ga, gb) } else { (gb, ga) };
+            let mut sample = root_view.sample.to_vec();
             if guarded {
-                for x in std::mem::take(&mut sample[other as usize]) {
-                    if merged.len() < MAX_SAMPLE && !merged.contains(&x) {
-                        merged.push(x);
+                for &x in other_view.sample {
+                    if sample.len() < MAX_SAMPLE && !sample.contains(&x) {
+                        sample.push(x);
                     }
                 }
             }
-            sample[root as usize] = merged;
-            kind[root as usize] = merged_kind;
-            let mut joined = std::mem::take(&mut docs[other as usize]);
-            joined.extend_from_slice(&docs[root as usize]);
-            joined.sort_unstable();
-            docs[root as usize] = joined;
+            let mut docs = other_view.docs.to_vec();
+            docs.extend_from_slice(root_view.docs);
+            docs.sort_unstable();
+            grown[other as usize] = None;
+            grown[root as usize] = Some(Box::new(Grown {
+                sample,
+                docs,
+                kind: merged_kind,
+            }));
         }
     }
 
@@ -128,7 +186,9 @@ pub fn cluster(
         let index = *index_of_root[root as usize].get_or_insert_with(|| {
             families.push(Family {
                 members: Vec::new(),
-                kind: kind[root as usize],
+                kind: grown[root as usize]
+                    .as_ref()
+                    .map_or(Reuse::Verbatim, |g| g.kind),
             });
             families.len() as u32 - 1
         });

@@ -129,7 +129,7 @@ pub struct Provenance {
 pub fn trace(
     result: &mut ScanResult,
     wires: &Wires,
-    judge: impl Fn(u32, u32) -> Option<Reuse>,
+    judge: impl Fn(u32, u32) -> Option<Reuse> + Sync,
 ) -> Provenance {
     let n = result.sentences.len();
     let published: Vec<Option<i64>> = result
@@ -204,20 +204,28 @@ pub fn trace(
         };
 
         for &m in members {
-            let sentence = &mut result.sentences[m as usize];
             match (&source.sentence, &source.upstream) {
-                (Some(src), _) if *src == m => sentence.label = Label::Original,
-                (Some(src), _) => {
-                    prov.source_of[m as usize] = Some(Source::Sentence(*src));
-                    if let Some(reuse) = judge(m, *src) {
-                        sentence.label = reuse.into();
-                    }
-                }
+                (Some(src), _) if *src == m => result.sentences[m as usize].label = Label::Original,
+                (Some(src), _) => prov.source_of[m as usize] = Some(Source::Sentence(*src)),
                 (None, Some(up)) => prov.source_of[m as usize] = Some(Source::Agency(up.clone())),
                 (None, None) => {}
             }
         }
         prov.families.push(source);
+    }
+    // Each copy is labelled against its source, in parallel: on a large
+    // dump this is hundreds of thousands of verifier calls.
+    let relabelled: Vec<(u32, Reuse)> = prov
+        .source_of
+        .par_iter()
+        .enumerate()
+        .filter_map(|(m, source)| match source {
+            Some(Source::Sentence(src)) => judge(m as u32, *src).map(|reuse| (m as u32, reuse)),
+            _ => None,
+        })
+        .collect();
+    for (m, reuse) in relabelled {
+        result.sentences[m as usize].label = reuse.into();
     }
 
     // Drift: each copy against its source, else against its best match.

@@ -489,6 +489,9 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         .collect();
     progress.finish_stage();
     stats.verified_pairs = edges.len();
+    // On a large dump the candidates are the largest list left; clustering
+    // needs only the edges.
+    drop(candidates);
 
     progress.stage("cluster", 0);
     let document: Vec<u32> = sentences.iter().map(|s| s.doc).collect();

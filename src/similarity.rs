@@ -115,12 +115,18 @@ pub struct PairFeatures {
 
 impl PairFeatures {
     pub fn of(a: &Profile, b: &Profile, meaning: Option<Meaning>) -> PairFeatures {
-        PairFeatures::complete(Quick::of(a, b), a, b, meaning)
+        let figures = figure_overlap(a.numbers(), b.numbers());
+        PairFeatures::complete(Quick::of(a, b), figures, a, b, meaning)
     }
 
-    /// The remaining features, given the quick ones.
-    fn complete(quick: Quick, a: &Profile, b: &Profile, meaning: Option<Meaning>) -> PairFeatures {
-        let figures = figure_overlap(a.numbers(), b.numbers());
+    /// The remaining features, given the quick ones and the figures.
+    fn complete(
+        quick: Quick,
+        figures: Overlap,
+        a: &Profile,
+        b: &Profile,
+        meaning: Option<Meaning>,
+    ) -> PairFeatures {
         let number_agreement = if figures.a + figures.b == 0 {
             1.0
         } else {
@@ -145,7 +151,7 @@ impl PairFeatures {
                 0.0
             },
             shorter_words: quick.shorter_words,
-            formula: figures.a >= 2 && figures.b >= 2 && figures.shared == 0,
+            formula: figures.is_formula(),
             name_agreement: if a.names().is_empty() && b.names().is_empty() {
                 1.0
             } else {
@@ -196,6 +202,12 @@ impl Overlap {
 
     fn jaccard(self) -> f64 {
         ratio(self.shared, self.a + self.b - self.shared)
+    }
+
+    /// Between two sets of figures: each side has two or more and they
+    /// share none (see [`PairFeatures::formula`]).
+    fn is_formula(self) -> bool {
+        self.a >= 2 && self.b >= 2 && self.shared == 0
     }
 
     fn of_smaller(self) -> f64 {
@@ -545,21 +557,50 @@ impl Verifier {
     ) -> Option<(Reuse, f64)> {
         let t = &self.thresholds;
         let quick = Quick::of(a, b);
-        let could_copy = quick.shingles.jaccard() >= t.edited
-            || Self::trimmed(quick.shingles.of_smaller(), quick.length_ratio);
+        let copy = Self::copy(
+            quick.shingles.jaccard(),
+            quick.shingles.of_smaller(),
+            quick.length_ratio,
+            t,
+        );
         let could_rewrite =
             Self::could_rewrite(quick.shorter_words, quick.content.jaccard(), meaning, t);
-        if !could_copy && !could_rewrite {
+        if copy.is_none() && !could_rewrite {
             return None;
         }
-        let features = PairFeatures::complete(quick, a, b, meaning);
+        let figures = figure_overlap(a.numbers(), b.numbers());
+        if figures.is_formula() {
+            return None;
+        }
+        if let Some(copy) = copy {
+            // Shingles alone label a copy: the model's features, the
+            // costly part, are only needed for rewrites.
+            return Some((
+                copy,
+                Self::similarity_of(quick.shingles.jaccard(), quick.content.jaccard()),
+            ));
+        }
+        let features = PairFeatures::complete(quick, figures, a, b, meaning);
         let verdict = self.judge_features(features);
         verdict.reuse.map(|r| (r, Verifier::similarity(&verdict)))
     }
 
-    /// One sentence is most of the other: a trimmed copy.
-    fn trimmed(shingle_containment: f64, length_ratio: f64) -> bool {
-        shingle_containment >= 0.8 && length_ratio >= 0.4
+    /// The copy label shingles give: most of them shared, or one sentence
+    /// most of the other (a trimmed copy).
+    fn copy(
+        shingle_jaccard: f64,
+        shingle_containment: f64,
+        length_ratio: f64,
+        t: &Thresholds,
+    ) -> Option<Reuse> {
+        if shingle_jaccard >= t.verbatim {
+            Some(Reuse::Verbatim)
+        } else if shingle_jaccard >= t.edited || (shingle_containment >= 0.8 && length_ratio >= 0.4)
+        {
+            Some(Reuse::Edited)
+        } else {
+            None
+        }
     }
 
     /// The preconditions of the rewrite label that need no model: enough
@@ -583,14 +624,16 @@ impl Verifier {
         };
         let score = model.probability(&features);
         let t = &self.thresholds;
+        let copy = Self::copy(
+            features.shingle_jaccard,
+            features.shingle_containment,
+            features.length_ratio,
+            t,
+        );
         let reuse = if features.formula {
             None
-        } else if features.shingle_jaccard >= t.verbatim {
-            Some(Reuse::Verbatim)
-        } else if features.shingle_jaccard >= t.edited
-            || Self::trimmed(features.shingle_containment, features.length_ratio)
-        {
-            Some(Reuse::Edited)
+        } else if copy.is_some() {
+            copy
         } else if score >= model.threshold
             && Self::could_rewrite(
                 features.shorter_words,
@@ -614,7 +657,11 @@ impl Verifier {
     /// how much text they share.
     pub fn similarity(verdict: &Verdict) -> f64 {
         let f = &verdict.features;
-        f.shingle_jaccard.max(f.content_jaccard * 0.9)
+        Self::similarity_of(f.shingle_jaccard, f.content_jaccard)
+    }
+
+    fn similarity_of(shingle_jaccard: f64, content_jaccard: f64) -> f64 {
+        shingle_jaccard.max(content_jaccard * 0.9)
     }
 }
 
@@ -693,6 +740,9 @@ mod tests {
             "The remains of the dead were cremated in Kursk before being sent back to North Korea.",
             "Shares of Apple fell two percent in early trading on Monday.",
             "Apple shares dropped 2 percent early on Monday.",
+            "Oper shr loss 12 cts vs profit five cts in the first quarter",
+            "Oper shr loss 3 cts vs profit 9 cts in the first quarter",
+            "Oper shr loss 12 cts vs profit five cts in the first quarter of 1987",
         ];
         let v = Verifier::default();
         let close = Meaning {
