@@ -95,9 +95,12 @@ fn stages(c: &mut Criterion) {
     // is grouped.
     g.bench_function("minhash+lsh", |b| {
         b.iter(|| {
-            lsh::candidate_pairs(Banding::for_threshold(0.5, 128), &ids, |id, perms, out| {
-                hasher.values_into(profiles[id as usize].shingles(), perms, out)
-            })
+            lsh::candidate_pairs(
+                Banding::for_threshold(0.5, 128),
+                &ids,
+                |id, perms, out| hasher.values_into(profiles[id as usize].shingles(), perms, out),
+                |_, _| true,
+            )
             .len()
         })
     });

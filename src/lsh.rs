@@ -63,14 +63,16 @@ fn area(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
 /// a thousand outlets reprinted.
 const MAX_BUCKET_PAIRS: usize = 16;
 
-/// Candidate pairs `(a, b)` with `a < b` among `ids`, sorted and distinct.
-/// `values(id, perms, out)` writes the signature values `perms` of `id`
-/// into `out`. A scan computes them with
+/// Candidate pairs `(a, b)` with `a < b` among `ids` for which `keep(a, b)`
+/// holds, sorted and distinct. `values(id, perms, out)` writes the
+/// signature values `perms` of `id` into `out`. A scan computes them with
 /// [`crate::minhash::MinHasher::values_into`] when it groups that band, so
-/// that no sentence's whole signature is ever held.
-pub fn candidate_pairs<F>(banding: Banding, ids: &[u32], values: F) -> Vec<(u32, u32)>
+/// that no sentence's whole signature is ever held; and it keeps only pairs
+/// from two outlets, dropped here before they take memory.
+pub fn candidate_pairs<F, K>(banding: Banding, ids: &[u32], values: F, keep: K) -> Vec<(u32, u32)>
 where
     F: Fn(u32, Range<usize>, &mut [u32]) + Sync,
+    K: Fn(u32, u32) -> bool + Sync,
 {
     // Each band's pairs are sorted and distinct on their own, then merged
     // two at a time: a pair that shares many bands (every copy does) is
@@ -92,7 +94,7 @@ where
             keys.sort_unstable();
             let mut out = Vec::new();
             for run in keys.chunk_by(|x, y| x.0 == y.0) {
-                push_bucket_pairs(run, &mut out);
+                push_bucket_pairs(run, &mut out, &keep);
             }
             drop(keys);
             out.sort_unstable();
@@ -103,7 +105,7 @@ where
 }
 
 /// The union of two sorted, distinct lists, sorted and distinct.
-fn merge_distinct(a: Vec<(u32, u32)>, b: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+pub fn merge_distinct(a: Vec<(u32, u32)>, b: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
     if a.is_empty() {
         return b;
     }
@@ -143,19 +145,28 @@ fn band_key(values: &[u32], band: usize, bytes: &mut Vec<u8>) -> u64 {
     xxh3_64_with_seed(bytes, band as u64)
 }
 
-fn push_bucket_pairs(run: &[(u64, u32)], out: &mut Vec<(u32, u32)>) {
-    let ordered = |a: u32, b: u32| (a.min(b), a.max(b));
+fn push_bucket_pairs(
+    run: &[(u64, u32)],
+    out: &mut Vec<(u32, u32)>,
+    keep: &(impl Fn(u32, u32) -> bool + Sync),
+) {
+    let mut push = |a: u32, b: u32| {
+        let pair = (a.min(b), a.max(b));
+        if keep(pair.0, pair.1) {
+            out.push(pair);
+        }
+    };
     if run.len() <= MAX_BUCKET_PAIRS {
         for (i, &(_, a)) in run.iter().enumerate() {
             for &(_, b) in &run[i + 1..] {
-                out.push(ordered(a, b));
+                push(a, b);
             }
         }
     } else {
         let head = run[0].1;
         for w in run.windows(2) {
-            out.push(ordered(w[0].1, w[1].1));
-            out.push(ordered(head, w[1].1));
+            push(w[0].1, w[1].1);
+            push(head, w[1].1);
         }
     }
 }
@@ -212,9 +223,12 @@ mod tests {
             let hasher = MinHasher::new(128, 3);
             let banding = Banding::for_threshold(0.5, 128);
             let ids: Vec<u32> = (0..sets.len() as u32).collect();
-            let found = candidate_pairs(banding, &ids, |id, perms, out| {
-                hasher.values_into(&sets[id as usize], perms, out)
-            });
+            let found = candidate_pairs(
+                banding,
+                &ids,
+                |id, perms, out| hasher.values_into(&sets[id as usize], perms, out),
+                |_, _| true,
+            );
             let mut truth = 0;
             let mut hit = 0;
             for a in 0..sets.len() {
@@ -237,12 +251,33 @@ mod tests {
         let n = 500u32;
         let ids: Vec<u32> = (0..n).collect();
         // Every sentence has the same values: one bucket of all.
-        let pairs = candidate_pairs(Banding { bands: 1, rows: 4 }, &ids, |_, _, out| out.fill(7));
+        let pairs = candidate_pairs(
+            Banding { bands: 1, rows: 4 },
+            &ids,
+            |_, _, out| out.fill(7),
+            |_, _| true,
+        );
         assert!(pairs.len() < 2 * n as usize);
         let mut uf = crate::union_find::UnionFind::new(n as usize);
         for (a, b) in pairs {
             uf.union(a, b);
         }
         assert_eq!(uf.set_size(0), n);
+    }
+
+    #[test]
+    fn pairs_keep_refuses_are_never_emitted() {
+        // Two buckets: ids 0..8 collide, and so do 8..40 (a large bucket,
+        // chained); even ids are one outlet, odd ids another.
+        let ids: Vec<u32> = (0..40).collect();
+        let values = |id: u32, _: Range<usize>, out: &mut [u32]| out.fill(u32::from(id < 8));
+        let all = candidate_pairs(Banding { bands: 2, rows: 2 }, &ids, values, |_, _| true);
+        let cross = candidate_pairs(Banding { bands: 2, rows: 2 }, &ids, values, |a, b| {
+            a % 2 != b % 2
+        });
+        assert!(cross.iter().all(|&(a, b)| a % 2 != b % 2));
+        let expected: Vec<(u32, u32)> = all.into_iter().filter(|&(a, b)| a % 2 != b % 2).collect();
+        assert!(!expected.is_empty());
+        assert_eq!(cross, expected);
     }
 }

@@ -277,14 +277,17 @@ fn draft(article: &Article, wires: &Wires) -> DraftDocument {
 /// dump the texts are as big as the input.
 pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress) -> ScanResult {
     progress.stage("segment", articles.len() as u64);
-    let drafts: Vec<DraftDocument> = articles
-        .par_iter()
-        .map(|a| {
-            let d = draft(a, &config.wires);
+    // Each article's text is dropped as soon as it is drafted, so the
+    // texts and their sentences are never all held at once.
+    let (articles, drafts): (Vec<Article>, Vec<DraftDocument>) = articles
+        .into_par_iter()
+        .map(|mut a| {
+            let d = draft(&a, &config.wires);
+            a.text = String::new();
             progress.advance(1);
-            d
+            (a, d)
         })
-        .collect();
+        .unzip();
     progress.finish_stage();
 
     // Short lines that recur across one outlet's articles are furniture.
@@ -357,6 +360,11 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         })
         .collect();
 
+    // Only pairs from two outlets are reuse worth reporting; LSH drops the
+    // others as it finds them, which on a dump of formulaic wire copy is a
+    // large share of its pairs.
+    let outlet_index = outlet_indices(&documents, &sentences);
+    let cross_outlet = |a: u32, b: u32| outlet_index[a as usize] != outlet_index[b as usize];
     let mut stats = Stats::default();
     progress.stage("candidates", 0);
     let mut candidates = tier_candidates(
@@ -365,6 +373,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         config,
         config.verbatim_threshold,
         |p| p.shingles(),
+        cross_outlet,
         &mut stats.verbatim_banding,
     );
     if config.rewrites {
@@ -373,16 +382,16 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
             .copied()
             .filter(|&i| profiles[i as usize].content().len() >= 3)
             .collect();
-        candidates.extend(tier_candidates(
+        let rewrites = tier_candidates(
             &profiles,
             &with_content,
             config,
             config.rewrite_threshold,
             |p| p.content(),
+            cross_outlet,
             &mut stats.rewrite_banding,
-        ));
-        candidates.par_sort_unstable();
-        candidates.dedup();
+        );
+        candidates = lsh::merge_distinct(candidates, rewrites);
     }
     progress.finish_stage();
     let outlet_of = |i: u32| &documents[sentences[i as usize].doc as usize].outlet;
@@ -440,7 +449,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         }
         _ => None,
     };
-    candidates.retain(|&(a, b)| outlet_of(a) != outlet_of(b));
+    candidates.retain(|&(a, b)| cross_outlet(a, b));
     stats.candidate_pairs = candidates.len();
 
     progress.stage("verify", candidates.len() as u64);
@@ -575,12 +584,30 @@ fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &[
     }
 }
 
+/// Each sentence's outlet as a dense index, for comparing outlets in hot
+/// loops without comparing their names.
+fn outlet_indices(documents: &[Document], sentences: &[Sentence]) -> Vec<u32> {
+    let mut index: HashMap<&str, u32> = HashMap::new();
+    let of_document: Vec<u32> = documents
+        .iter()
+        .map(|d| {
+            let next = index.len() as u32;
+            *index.entry(d.outlet.as_str()).or_insert(next)
+        })
+        .collect();
+    sentences
+        .iter()
+        .map(|s| of_document[s.doc as usize])
+        .collect()
+}
+
 fn tier_candidates(
     profiles: &[Profile],
     ids: &[u32],
     config: &ScanConfig,
     threshold: f64,
     set: impl Fn(&Profile) -> &[u64] + Sync,
+    keep: impl Fn(u32, u32) -> bool + Sync,
     banding_out: &mut (usize, usize),
 ) -> Vec<(u32, u32)> {
     let banding = config.banding(threshold);
@@ -589,7 +616,10 @@ fn tier_candidates(
         config.num_perm,
         config.seed ^ xxh3_64(&threshold.to_le_bytes()),
     );
-    lsh::candidate_pairs(banding, ids, |id, perms, out| {
-        hasher.values_into(set(&profiles[id as usize]), perms, out)
-    })
+    lsh::candidate_pairs(
+        banding,
+        ids,
+        |id, perms, out| hasher.values_into(set(&profiles[id as usize]), perms, out),
+        keep,
+    )
 }
