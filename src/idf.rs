@@ -14,7 +14,7 @@ use crate::shingle::Profile;
 /// Inverse sentence frequency of every content word in a corpus.
 #[derive(Debug, Clone, Default)]
 pub struct Rarity {
-    weight: HashMap<u64, f32>,
+    weight: HashMap<u32, f32>,
     /// Weight of a word the table has not seen: as rare as can be.
     unseen: f32,
 }
@@ -22,7 +22,7 @@ pub struct Rarity {
 impl Rarity {
     /// Counts content words over `profiles` (each sentence once).
     pub fn from_profiles<'a>(profiles: impl IntoIterator<Item = &'a Profile>) -> Rarity {
-        let mut df: HashMap<u64, u32> = HashMap::new();
+        let mut df: HashMap<u32, u32> = HashMap::new();
         let mut n = 0u32;
         for p in profiles {
             n += 1;
@@ -41,7 +41,7 @@ impl Rarity {
         }
     }
 
-    fn weight(&self, word: u64) -> f64 {
+    fn weight(&self, word: u32) -> f64 {
         f64::from(*self.weight.get(&word).unwrap_or(&self.unseen))
     }
 

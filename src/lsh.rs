@@ -195,17 +195,17 @@ mod tests {
         assert!((mid - 0.5).abs() < 0.12, "{b:?} midpoint {mid}");
     }
 
-    fn random_sets(seed: u64, n: usize) -> Vec<Vec<u64>> {
+    fn random_sets(seed: u64, n: usize) -> Vec<Vec<u32>> {
         // Sets drawn from a small universe so that many pairs overlap.
         let mut state = seed;
         (0..n)
             .map(|_| {
-                let mut s: Vec<u64> = (0..20)
+                let mut s: Vec<u32> = (0..20)
                     .map(|_| {
                         state = state
                             .wrapping_mul(6364136223846793005)
                             .wrapping_add(1442695040888963407);
-                        (state >> 33) % 40
+                        ((state >> 33) % 40) as u32
                     })
                     .collect();
                 s.sort_unstable();

@@ -34,25 +34,25 @@ impl MinHasher {
 
     /// Writes the signature of `hashes` into `out` (length `num_perm`).
     /// An empty set gets all `u32::MAX`, which matches nothing real.
-    pub fn signature_into(&self, hashes: &[u64], out: &mut [u32]) {
+    pub fn signature_into(&self, hashes: &[u32], out: &mut [u32]) {
         self.values_into(hashes, 0..self.num_perm(), out);
     }
 
     /// Writes the signature values of permutations `perms` only (one LSH
     /// band) into `out` (length `perms.len()`): a band can be computed when
     /// it is needed, so whole signatures never have to be stored.
-    pub fn values_into(&self, hashes: &[u64], perms: Range<usize>, out: &mut [u32]) {
+    pub fn values_into(&self, hashes: &[u32], perms: Range<usize>, out: &mut [u32]) {
         out.fill(u32::MAX);
         let (a, b) = (&self.a[perms.clone()], &self.b[perms]);
         for &x in hashes {
             for ((slot, &a), &b) in out.iter_mut().zip(a).zip(b) {
-                let h = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
+                let h = (a.wrapping_mul(u64::from(x)).wrapping_add(b) >> 32) as u32;
                 *slot = (*slot).min(h);
             }
         }
     }
 
-    pub fn signature(&self, hashes: &[u64]) -> Vec<u32> {
+    pub fn signature(&self, hashes: &[u32]) -> Vec<u32> {
         let mut out = vec![0; self.num_perm()];
         self.signature_into(hashes, &mut out);
         out
@@ -69,7 +69,7 @@ pub fn estimate_jaccard(a: &[u32], b: &[u32]) -> f64 {
 }
 
 /// Exact Jaccard similarity of two sorted, distinct slices.
-pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     let shared = intersection_size(a, b);
     let union = a.len() + b.len() - shared;
     if union == 0 {
@@ -79,7 +79,7 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
 }
 
 /// Size of the intersection of two sorted, distinct slices.
-pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+pub fn intersection_size(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -108,9 +108,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn set(range: std::ops::Range<u64>) -> Vec<u64> {
-        let mut v: Vec<u64> = range
-            .map(|i| xxhash_rust::xxh3::xxh3_64(&i.to_le_bytes()))
+    fn set(range: std::ops::Range<u64>) -> Vec<u32> {
+        let mut v: Vec<u32> = range
+            .map(|i| (xxhash_rust::xxh3::xxh3_64(&i.to_le_bytes()) >> 32) as u32)
             .collect();
         v.sort_unstable();
         v

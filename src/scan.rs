@@ -606,7 +606,7 @@ fn tier_candidates(
     ids: &[u32],
     config: &ScanConfig,
     threshold: f64,
-    set: impl Fn(&Profile) -> &[u64] + Sync,
+    set: impl Fn(&Profile) -> &[u32] + Sync,
     keep: impl Fn(u32, u32) -> bool + Sync,
     banding_out: &mut (usize, usize),
 ) -> Vec<(u32, u32)> {

@@ -30,10 +30,15 @@ const NAME_SEED: u64 = 0x5752_4954_4533;
 /// word hashes, then the shingle, content-word and name hashes, back to
 /// back. Five vectors and a string per figure cost more in headers and
 /// allocator overhead than the hashes themselves on short news sentences.
+///
+/// Hashes are 32 bits. They are only ever compared between the two
+/// sentences of a pair, and two sentences of some 25 words each share a
+/// hash by chance about once in 10 million pairs (25 × 25 / 2^32), while
+/// profiles are the largest thing a scan holds: 64-bit hashes doubled it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
     /// Words, shingles, content words and names (see the accessors).
-    hashes: Box<[u64]>,
+    hashes: Box<[u32]>,
     /// Where the shingles, content words and names begin in `hashes`.
     starts: [u32; 3],
     /// The figures, in order, as normalized text, each followed by a space.
@@ -61,9 +66,9 @@ impl Profile {
                 }
             })
             .collect();
-        let mut hashes: Vec<u64> = masked
+        let mut hashes: Vec<u32> = masked
             .iter()
-            .map(|w| xxh3_64_with_seed(w.as_bytes(), WORD_SEED))
+            .map(|w| hash32(w.as_bytes(), WORD_SEED))
             .collect();
         let mut starts = [0u32; 3];
         starts[0] = hashes.len() as u32;
@@ -82,23 +87,23 @@ impl Profile {
     }
 
     /// Hash of each word in order, figures masked.
-    pub fn words(&self) -> &[u64] {
+    pub fn words(&self) -> &[u32] {
         &self.hashes[..self.starts[0] as usize]
     }
 
     /// Sorted, distinct hashes of word `k`-shingles (verbatim tier).
-    pub fn shingles(&self) -> &[u64] {
+    pub fn shingles(&self) -> &[u32] {
         &self.hashes[self.starts[0] as usize..self.starts[1] as usize]
     }
 
     /// Sorted, distinct hashes of stemmed content words (rewrite tier).
-    pub fn content(&self) -> &[u64] {
+    pub fn content(&self) -> &[u32] {
         &self.hashes[self.starts[1] as usize..self.starts[2] as usize]
     }
 
     /// Sorted, distinct hashes of capitalised words after the first: a
     /// cheap stand-in for the names a claim is about.
-    pub fn names(&self) -> &[u64] {
+    pub fn names(&self) -> &[u32] {
         &self.hashes[self.starts[2] as usize..]
     }
 
@@ -116,13 +121,13 @@ impl Profile {
     /// Sorted, distinct word hashes. Computed when asked, not stored:
     /// only pairs that pass the verifier's first checks need them, and a
     /// profile is held for every sentence of a scan.
-    pub fn distinct_words(&self) -> Vec<u64> {
+    pub fn distinct_words(&self) -> Vec<u32> {
         sorted_distinct(self.words().to_vec())
     }
 
     /// Sorted, distinct hashes of adjacent word pairs; computed when asked,
     /// like [`Profile::distinct_words`].
-    pub fn bigrams(&self) -> Vec<u64> {
+    pub fn bigrams(&self) -> Vec<u32> {
         sorted_distinct(
             self.words()
                 .windows(2)
@@ -134,7 +139,7 @@ impl Profile {
     /// One hash of the words and figures in order: equal for sentences
     /// that differ only in case, typography and punctuation.
     pub fn text_key(&self) -> u64 {
-        let mut bytes = Vec::with_capacity(self.words().len() * 8);
+        let mut bytes = Vec::with_capacity(self.words().len() * 4);
         for w in self.words() {
             bytes.extend_from_slice(&w.to_le_bytes());
         }
@@ -156,17 +161,17 @@ impl Profile {
 /// Hashes of every run of `k` consecutive words, combined from the word
 /// hashes rather than rehashing the text; a sentence shorter than `k` words
 /// is one shingle, so it can still match an identical sentence.
-fn word_shingles(words: &[u64], k: usize) -> Vec<u64> {
+fn word_shingles(words: &[u32], k: usize) -> Vec<u32> {
     let k = k.max(1);
-    let combine = |window: &[u64]| {
+    let combine = |window: &[u32]| {
         let h = window.iter().fold(window.len() as u64, |h, &w| {
-            (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            (h.rotate_left(23) ^ u64::from(w)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
         });
         // Final avalanche so nearby windows spread over all bits.
         let h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        h ^ (h >> 29)
+        ((h ^ (h >> 29)) >> 32) as u32
     };
-    let out: Vec<u64> = if words.is_empty() {
+    let out: Vec<u32> = if words.is_empty() {
         Vec::new()
     } else if words.len() <= k {
         vec![combine(words)]
@@ -177,37 +182,42 @@ fn word_shingles(words: &[u64], k: usize) -> Vec<u64> {
 }
 
 /// Sorted and deduplicated.
-fn sorted_distinct(mut v: Vec<u64>) -> Vec<u64> {
+fn sorted_distinct(mut v: Vec<u32>) -> Vec<u32> {
     v.sort_unstable();
     v.dedup();
     v
 }
 
 /// Capitalised words that do not open the sentence, lower-cased.
-fn names(text: &str) -> Vec<u64> {
-    let out: Vec<u64> = text
+fn names(text: &str) -> Vec<u32> {
+    let out: Vec<u32> = text
         .split_whitespace()
         .skip(1)
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .map(|w| xxh3_64_with_seed(w.to_lowercase().as_bytes(), NAME_SEED))
+        .map(|w| hash32(w.to_lowercase().as_bytes(), NAME_SEED))
         .collect();
     sorted_distinct(out)
 }
 
 /// Stemmed words that are neither stop words nor figures.
-fn content_words(words: &[&str]) -> Vec<u64> {
+fn content_words(words: &[&str]) -> Vec<u32> {
     let stemmer = stemmer();
     let stop = stop_words();
-    let out: Vec<u64> = words
+    let out: Vec<u32> = words
         .iter()
         .filter(|w| **w != NUMBER_TOKEN && !stop.contains(*w))
         .map(|w| {
             let w = w.strip_suffix("'s").unwrap_or(w);
-            xxh3_64_with_seed(stemmer.stem(w).as_bytes(), CONTENT_SEED)
+            hash32(stemmer.stem(w).as_bytes(), CONTENT_SEED)
         })
         .collect();
     sorted_distinct(out)
+}
+
+/// The high half of a seeded xxh3.
+fn hash32(bytes: &[u8], seed: u64) -> u32 {
+    (xxh3_64_with_seed(bytes, seed) >> 32) as u32
 }
 
 fn stemmer() -> &'static Stemmer {

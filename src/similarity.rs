@@ -192,7 +192,7 @@ struct Overlap {
 }
 
 impl Overlap {
-    fn of(x: &[u64], y: &[u64]) -> Overlap {
+    fn of(x: &[u32], y: &[u32]) -> Overlap {
         Overlap {
             shared: intersection_size(x, y),
             a: x.len(),
@@ -259,7 +259,7 @@ impl Quick {
 /// words of `a`. Verification runs this on every candidate pair that passes
 /// the cheap checks; the row-by-row dynamic program it replaces was a tenth
 /// of a full scan's time.
-fn lcs_len(a: &[u64], b: &[u64]) -> usize {
+fn lcs_len(a: &[u32], b: &[u32]) -> usize {
     const CAP: usize = 256;
     let (a, b) = (&a[..a.len().min(CAP)], &b[..b.len().min(CAP)]);
     let mut v = [u64::MAX; CAP / 64];
@@ -670,7 +670,7 @@ mod tests {
     use super::*;
 
     /// The textbook dynamic program: the oracle for the bit-parallel LCS.
-    fn lcs_by_table(a: &[u64], b: &[u64]) -> usize {
+    fn lcs_by_table(a: &[u32], b: &[u32]) -> usize {
         let mut row = vec![0usize; b.len() + 1];
         for x in a {
             let mut diagonal = 0;
@@ -690,8 +690,8 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn bit_parallel_lcs_matches_the_table(
-            a in proptest::collection::vec(0u64..6, 0..200),
-            b in proptest::collection::vec(0u64..6, 0..200),
+            a in proptest::collection::vec(0u32..6, 0..200),
+            b in proptest::collection::vec(0u32..6, 0..200),
         ) {
             proptest::prop_assert_eq!(lcs_len(&a, &b), lcs_by_table(&a, &b));
         }
@@ -699,12 +699,12 @@ mod tests {
 
     #[test]
     fn lcs_of_sentences_past_one_block() {
-        let a: Vec<u64> = (0..150).collect();
-        let b: Vec<u64> = (0..150).filter(|x| x % 3 != 0).collect();
+        let a: Vec<u32> = (0..150).collect();
+        let b: Vec<u32> = (0..150).filter(|x| x % 3 != 0).collect();
         assert_eq!(lcs_len(&a, &b), 100);
         assert_eq!(lcs_len(&b, &a), 100);
         assert_eq!(lcs_len(&a, &[]), 0);
-        let long: Vec<u64> = (0..400).collect();
+        let long: Vec<u32> = (0..400).collect();
         assert_eq!(lcs_len(&long, &long), 256, "capped");
     }
 
