@@ -74,66 +74,76 @@ where
     F: Fn(u32, Range<usize>, &mut [u32]) + Sync,
     K: Fn(u32, u32) -> bool + Sync,
 {
-    // Each band's pairs are sorted and distinct on their own, then merged
-    // two at a time: a pair that shares many bands (every copy does) is
-    // held once, not once per band, which bounds memory to about twice the
-    // distinct pairs.
-    (0..banding.bands)
-        .into_par_iter()
-        .map(|band| {
-            let perms = band * banding.rows..(band + 1) * banding.rows;
-            let mut band_values = vec![0u32; banding.rows];
-            let mut bytes = Vec::with_capacity(banding.rows * 4);
-            let mut keys: Vec<(u64, u32)> = ids
-                .iter()
-                .map(|&id| {
-                    values(id, perms.clone(), &mut band_values);
-                    (band_key(&band_values, band, &mut bytes), id)
-                })
-                .collect();
-            keys.sort_unstable();
-            let mut out = Vec::new();
-            for run in keys.chunk_by(|x, y| x.0 == y.0) {
-                push_bucket_pairs(run, &mut out, &keep);
-            }
-            drop(keys);
-            out.sort_unstable();
-            out.dedup();
-            out
-        })
-        .reduce(Vec::new, merge_distinct)
+    // A few bands at a time, one per thread: each band's pairs are sorted
+    // and made distinct, then merged into the pairs so far in place. A pair
+    // that shares many bands (every copy does) is held once, and besides
+    // the distinct pairs only those few bands' keys and pairs are held.
+    let band_pairs = |band: usize| {
+        let perms = band * banding.rows..(band + 1) * banding.rows;
+        let mut band_values = vec![0u32; banding.rows];
+        let mut bytes = Vec::with_capacity(banding.rows * 4);
+        let mut keys: Vec<(u64, u32)> = ids
+            .iter()
+            .map(|&id| {
+                values(id, perms.clone(), &mut band_values);
+                (band_key(&band_values, band, &mut bytes), id)
+            })
+            .collect();
+        keys.sort_unstable();
+        let mut found = Vec::new();
+        for run in keys.chunk_by(|x, y| x.0 == y.0) {
+            push_bucket_pairs(run, &mut found, &keep);
+        }
+        drop(keys);
+        found.sort_unstable();
+        found.dedup();
+        found
+    };
+    let at_once = rayon::current_num_threads().max(1);
+    let bands: Vec<usize> = (0..banding.bands).collect();
+    let mut pairs = Vec::new();
+    for group in bands.chunks(at_once) {
+        let found: Vec<Vec<(u32, u32)>> = group.par_iter().map(|&b| band_pairs(b)).collect();
+        let mut found = found.into_iter();
+        let mut group_pairs = found.next().unwrap_or_default();
+        for more in found {
+            merge_into(&mut group_pairs, &more);
+        }
+        merge_into(&mut pairs, &group_pairs);
+    }
+    pairs
 }
 
-/// The union of two sorted, distinct lists, sorted and distinct.
-pub fn merge_distinct(a: Vec<(u32, u32)>, b: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
-    if a.is_empty() {
-        return b;
-    }
-    if b.is_empty() {
-        return a;
-    }
-    let mut out = Vec::with_capacity(a.len().max(b.len()));
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
+/// Merges `new` into `pairs`; both are sorted and distinct, and so is the
+/// result. In place, from the back, so the pairs so far are never copied
+/// into a second list: on a large dump they are the biggest thing a scan
+/// holds.
+pub fn merge_into(pairs: &mut Vec<(u32, u32)>, new: &[(u32, u32)]) {
+    let old_len = pairs.len();
+    pairs.resize(old_len + new.len(), (0, 0));
+    // Fill from the end: `write` never overtakes the unread old pairs,
+    // because it stays ahead of them by the new pairs not yet placed.
+    let (mut i, mut j, mut write) = (old_len, new.len(), pairs.len());
+    while j > 0 {
+        write -= 1;
+        if i > 0 && pairs[i - 1] >= new[j - 1] {
+            if pairs[i - 1] == new[j - 1] {
+                j -= 1;
             }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
+            i -= 1;
+            pairs[write] = pairs[i];
+        } else {
+            j -= 1;
+            pairs[write] = new[j];
         }
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
+    // The old pairs before `i` are already in place; duplicates left a gap
+    // of `write - i` slots between them and the merged tail.
+    let gap = write - i;
+    if gap > 0 {
+        pairs.copy_within(write.., i);
+        pairs.truncate(pairs.len() - gap);
+    }
 }
 
 /// `bytes` is scratch space, reused across calls.
@@ -179,9 +189,28 @@ mod tests {
 
     #[test]
     fn merging_keeps_each_pair_once_in_order() {
-        let merged = merge_distinct(vec![(0, 1), (0, 3), (2, 5)], vec![(0, 2), (0, 3), (4, 5)]);
-        assert_eq!(merged, [(0, 1), (0, 2), (0, 3), (2, 5), (4, 5)]);
-        assert_eq!(merge_distinct(Vec::new(), vec![(1, 2)]), [(1, 2)]);
+        let mut pairs = vec![(0, 1), (0, 3), (2, 5)];
+        merge_into(&mut pairs, &[(0, 2), (0, 3), (4, 5)]);
+        assert_eq!(pairs, [(0, 1), (0, 2), (0, 3), (2, 5), (4, 5)]);
+        let mut empty = Vec::new();
+        merge_into(&mut empty, &[(1, 2)]);
+        assert_eq!(empty, [(1, 2)]);
+        merge_into(&mut empty, &[]);
+        assert_eq!(empty, [(1, 2)]);
+    }
+
+    proptest! {
+        #[test]
+        fn merging_in_place_is_the_sorted_union(
+            a in proptest::collection::btree_set((0u32..20, 0u32..20), 0..60),
+            b in proptest::collection::btree_set((0u32..20, 0u32..20), 0..60),
+        ) {
+            let mut pairs: Vec<(u32, u32)> = a.iter().copied().collect();
+            let new: Vec<(u32, u32)> = b.iter().copied().collect();
+            merge_into(&mut pairs, &new);
+            let union: Vec<(u32, u32)> = a.union(&b).copied().collect();
+            prop_assert_eq!(pairs, union);
+        }
     }
 
     #[test]

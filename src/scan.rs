@@ -391,7 +391,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
             cross_outlet,
             &mut stats.rewrite_banding,
         );
-        candidates = lsh::merge_distinct(candidates, rewrites);
+        lsh::merge_into(&mut candidates, &rewrites);
     }
     progress.finish_stage();
     let outlet_of = |i: u32| &documents[sentences[i as usize].doc as usize].outlet;
