@@ -102,15 +102,25 @@ where
     let at_once = rayon::current_num_threads().max(1);
     let bands: Vec<usize> = (0..banding.bands).collect();
     let mut pairs = Vec::new();
+    // Merging is one thread's work, so it runs while the next bands are
+    // grouped; the union does not depend on which finishes first.
+    let mut pending: Vec<(u32, u32)> = Vec::new();
     for group in bands.chunks(at_once) {
-        let found: Vec<Vec<(u32, u32)>> = group.par_iter().map(|&b| band_pairs(b)).collect();
-        let mut found = found.into_iter();
-        let mut group_pairs = found.next().unwrap_or_default();
-        for more in found {
-            merge_into(&mut group_pairs, &more);
-        }
-        merge_into(&mut pairs, &group_pairs);
+        let ((), found) = rayon::join(
+            || merge_into(&mut pairs, &pending),
+            || {
+                group
+                    .par_iter()
+                    .map(|&b| band_pairs(b))
+                    .reduce(Vec::new, |mut a, b| {
+                        merge_into(&mut a, &b);
+                        a
+                    })
+            },
+        );
+        pending = found;
     }
+    merge_into(&mut pairs, &pending);
     pairs
 }
 
