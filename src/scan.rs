@@ -206,6 +206,9 @@ pub struct ScanResult {
     pub stats: Stats,
 }
 
+/// Candidate pairs verified at once; see the verify stage in [`scan`].
+const VERIFY_SLICE: usize = 1 << 20;
+
 /// Reports progress of long stages; the library draws nothing itself.
 pub trait Progress: Sync {
     /// A stage begins; `total` is 0 when its work cannot be counted ahead.
@@ -483,9 +486,14 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         })
         .map(|(reuse, similarity, ())| (reuse, similarity))
     };
-    let edges: Vec<Edge> = candidates
-        .par_iter()
-        .filter_map(|&(a, b)| {
+    // Verified a slice at a time from the end, the candidates shrinking as
+    // the edges grow: on a large dump the two lists are the biggest things
+    // a scan holds, and holding both whole would add one to the other.
+    // (Clustering orders the edges itself, so their order here is free.)
+    let mut edges: Vec<Edge> = Vec::new();
+    while !candidates.is_empty() {
+        let from = candidates.len().saturating_sub(VERIFY_SLICE);
+        edges.par_extend(candidates[from..].par_iter().filter_map(|&(a, b)| {
             progress.advance(1);
             let (reuse, similarity) = judge(a, b)?;
             Some(Edge {
@@ -494,13 +502,12 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
                 reuse,
                 similarity,
             })
-        })
-        .collect();
+        }));
+        candidates.truncate(from);
+        candidates.shrink_to_fit();
+    }
     progress.finish_stage();
     stats.verified_pairs = edges.len();
-    // On a large dump the candidates are the largest list left; clustering
-    // needs only the edges.
-    drop(candidates);
 
     progress.stage("cluster", 0);
     let document: Vec<u32> = sentences.iter().map(|s| s.doc).collect();
@@ -525,6 +532,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
             }
         }
     }
+    drop(clustering.kept);
     for (i, s) in sentences.iter_mut().enumerate() {
         s.family = clustering.family_of[i];
         if let Some(m) = &s.best {

@@ -8,7 +8,8 @@
 //! both: a copy that changed 600 to 1,000 is still a copy (fact drift is
 //! reported later, from the original text).
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -202,17 +203,45 @@ fn names(text: &str) -> Vec<u32> {
 
 /// Stemmed words that are neither stop words nor figures.
 fn content_words(words: &[&str]) -> Vec<u32> {
-    let stemmer = stemmer();
     let stop = stop_words();
-    let out: Vec<u32> = words
-        .iter()
-        .filter(|w| **w != NUMBER_TOKEN && !stop.contains(*w))
-        .map(|w| {
-            let w = w.strip_suffix("'s").unwrap_or(w);
-            hash32(stemmer.stem(w).as_bytes(), CONTENT_SEED)
-        })
-        .collect();
+    let out: Vec<u32> = STEMS.with_borrow_mut(|stems| {
+        words
+            .iter()
+            .filter(|w| **w != NUMBER_TOKEN && !stop.contains(*w))
+            .map(|w| stems.content_hash(w.strip_suffix("'s").unwrap_or(w)))
+            .collect()
+    });
     sorted_distinct(out)
+}
+
+thread_local! {
+    static STEMS: RefCell<StemCache> = RefCell::new(StemCache::default());
+}
+
+/// Content-word hashes of words already stemmed on this thread. News
+/// vocabulary repeats (Zipf), and the Snowball stemmer was the largest
+/// single cost of profiling a sentence.
+#[derive(Default)]
+struct StemCache {
+    hash_of: HashMap<Box<str>, u32>,
+}
+
+impl StemCache {
+    /// Words kept before the cache starts over, so a dump with an endless
+    /// vocabulary (tokens, IDs, typos) cannot grow it without bound.
+    const CAPACITY: usize = 1 << 18;
+
+    fn content_hash(&mut self, word: &str) -> u32 {
+        if let Some(&hash) = self.hash_of.get(word) {
+            return hash;
+        }
+        let hash = hash32(stemmer().stem(word).as_bytes(), CONTENT_SEED);
+        if self.hash_of.len() >= Self::CAPACITY {
+            self.hash_of.clear();
+        }
+        self.hash_of.insert(word.into(), hash);
+        hash
+    }
 }
 
 /// The high half of a seeded xxh3.
