@@ -100,6 +100,7 @@ fn stages(c: &mut Criterion) {
                 &ids,
                 |id, perms, out| hasher.values_into(profiles[id as usize].shingles(), perms, out),
                 |_, _| true,
+                &[],
             )
             .len()
         })

@@ -64,12 +64,19 @@ fn area(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
 const MAX_BUCKET_PAIRS: usize = 16;
 
 /// Candidate pairs `(a, b)` with `a < b` among `ids` for which `keep(a, b)`
-/// holds, sorted and distinct. `values(id, perms, out)` writes the
+/// holds and that are not in `known` (sorted: pairs another tier already
+/// found), sorted and distinct. `values(id, perms, out)` writes the
 /// signature values `perms` of `id` into `out`. A scan computes them with
 /// [`crate::minhash::MinHasher::values_into`] when it groups that band, so
 /// that no sentence's whole signature is ever held; and it keeps only pairs
 /// from two outlets, dropped here before they take memory.
-pub fn candidate_pairs<F, K>(banding: Banding, ids: &[u32], values: F, keep: K) -> Vec<(u32, u32)>
+pub fn candidate_pairs<F, K>(
+    banding: Banding,
+    ids: &[u32],
+    values: F,
+    keep: K,
+    known: &[(u32, u32)],
+) -> Vec<(u32, u32)>
 where
     F: Fn(u32, Range<usize>, &mut [u32]) + Sync,
     K: Fn(u32, u32) -> bool + Sync,
@@ -119,16 +126,29 @@ where
             },
         );
         pending = found;
+        remove_shared(&mut pending, known);
     }
     merge_into(&mut pairs, &pending);
     pairs
+}
+
+/// Removes from `pairs` those also in `other`; both are sorted. One walk
+/// through both, in place.
+fn remove_shared(pairs: &mut Vec<(u32, u32)>, other: &[(u32, u32)]) {
+    let mut j = 0;
+    pairs.retain(|p| {
+        while j < other.len() && other[j] < *p {
+            j += 1;
+        }
+        other.get(j) != Some(p)
+    });
 }
 
 /// Merges `new` into `pairs`; both are sorted and distinct, and so is the
 /// result. In place, from the back, so the pairs so far are never copied
 /// into a second list: on a large dump they are the biggest thing a scan
 /// holds.
-pub fn merge_into(pairs: &mut Vec<(u32, u32)>, new: &[(u32, u32)]) {
+fn merge_into(pairs: &mut Vec<(u32, u32)>, new: &[(u32, u32)]) {
     let old_len = pairs.len();
     pairs.resize(old_len + new.len(), (0, 0));
     // Fill from the end: `write` never overtakes the unread old pairs,
@@ -211,6 +231,18 @@ mod tests {
 
     proptest! {
         #[test]
+        fn removing_shared_pairs_is_the_sorted_difference(
+            a in proptest::collection::btree_set((0u32..20, 0u32..20), 0..60),
+            b in proptest::collection::btree_set((0u32..20, 0u32..20), 0..60),
+        ) {
+            let mut pairs: Vec<(u32, u32)> = a.iter().copied().collect();
+            let other: Vec<(u32, u32)> = b.iter().copied().collect();
+            remove_shared(&mut pairs, &other);
+            let difference: Vec<(u32, u32)> = a.difference(&b).copied().collect();
+            prop_assert_eq!(pairs, difference);
+        }
+
+        #[test]
         fn merging_in_place_is_the_sorted_union(
             a in proptest::collection::btree_set((0u32..20, 0u32..20), 0..60),
             b in proptest::collection::btree_set((0u32..20, 0u32..20), 0..60),
@@ -267,6 +299,7 @@ mod tests {
                 &ids,
                 |id, perms, out| hasher.values_into(&sets[id as usize], perms, out),
                 |_, _| true,
+                &[],
             );
             let mut truth = 0;
             let mut hit = 0;
@@ -295,6 +328,7 @@ mod tests {
             &ids,
             |_, _, out| out.fill(7),
             |_, _| true,
+            &[],
         );
         assert!(pairs.len() < 2 * n as usize);
         let mut uf = crate::union_find::UnionFind::new(n as usize);
@@ -310,13 +344,20 @@ mod tests {
         // chained); even ids are one outlet, odd ids another.
         let ids: Vec<u32> = (0..40).collect();
         let values = |id: u32, _: Range<usize>, out: &mut [u32]| out.fill(u32::from(id < 8));
-        let all = candidate_pairs(Banding { bands: 2, rows: 2 }, &ids, values, |_, _| true);
-        let cross = candidate_pairs(Banding { bands: 2, rows: 2 }, &ids, values, |a, b| {
-            a % 2 != b % 2
-        });
+        let banding = Banding { bands: 2, rows: 2 };
+        let all = candidate_pairs(banding, &ids, values, |_, _| true, &[]);
+        let cross = candidate_pairs(banding, &ids, values, |a, b| a % 2 != b % 2, &[]);
         assert!(cross.iter().all(|&(a, b)| a % 2 != b % 2));
-        let expected: Vec<(u32, u32)> = all.into_iter().filter(|&(a, b)| a % 2 != b % 2).collect();
+        let expected: Vec<(u32, u32)> = all
+            .iter()
+            .copied()
+            .filter(|&(a, b)| a % 2 != b % 2)
+            .collect();
         assert!(!expected.is_empty());
         assert_eq!(cross, expected);
+        // Pairs already known are left out.
+        let known = &all[..all.len() / 2];
+        let rest = candidate_pairs(banding, &ids, values, |_, _| true, known);
+        assert_eq!(rest, &all[all.len() / 2..]);
     }
 }

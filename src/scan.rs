@@ -370,13 +370,17 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     let cross_outlet = |a: u32, b: u32| outlet_index[a as usize] != outlet_index[b as usize];
     let mut stats = Stats::default();
     progress.stage("candidates", 0);
-    let mut candidates = tier_candidates(
+    // Candidate pairs in disjoint lists, each sorted, one per source:
+    // merging them into one list would briefly hold them twice over.
+    let mut candidates: Vec<Vec<(u32, u32)>> = Vec::new();
+    let verbatim = tier_candidates(
         &profiles,
         &eligible,
         config,
         config.verbatim_threshold,
         |p| p.shingles(),
         cross_outlet,
+        &[],
         &mut stats.verbatim_banding,
     );
     if config.rewrites {
@@ -392,10 +396,12 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
             config.rewrite_threshold,
             |p| p.content(),
             cross_outlet,
+            &verbatim,
             &mut stats.rewrite_banding,
         );
-        lsh::merge_into(&mut candidates, &rewrites);
+        candidates.push(rewrites);
     }
+    candidates.push(verbatim);
     progress.finish_stage();
     let outlet_of = |i: u32| &documents[sentences[i as usize].doc as usize].outlet;
     let mut views = ClaimViews::none(sentences.len());
@@ -441,21 +447,24 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
                 stats.embedded_wordings = vectors.rows();
                 let close = vectors
                     .candidate_pairs(semantic.min_cosine, |id| outlet_of(views.sentence_of(id)));
-                candidates.extend(close.into_iter().filter_map(|(a, b)| {
-                    let (a, b) = (views.sentence_of(a), views.sentence_of(b));
-                    (a != b).then(|| (a.min(b), a.max(b)))
-                }));
-                candidates.par_sort_unstable();
-                candidates.dedup();
+                let mut found: Vec<(u32, u32)> = close
+                    .into_iter()
+                    .map(|(a, b)| (views.sentence_of(a), views.sentence_of(b)))
+                    .filter(|&(a, b)| a != b && cross_outlet(a, b))
+                    .map(|(a, b)| (a.min(b), a.max(b)))
+                    .filter(|pair| candidates.iter().all(|l| l.binary_search(pair).is_err()))
+                    .collect();
+                found.par_sort_unstable();
+                found.dedup();
+                candidates.push(found);
                 Some(vectors)
             }
         }
         _ => None,
     };
-    candidates.retain(|&(a, b)| cross_outlet(a, b));
-    stats.candidate_pairs = candidates.len();
+    stats.candidate_pairs = candidates.iter().map(Vec::len).sum();
 
-    progress.stage("verify", candidates.len() as u64);
+    progress.stage("verify", stats.candidate_pairs as u64);
     let rarity = Rarity::from_profiles(eligible.iter().map(|&i| &profiles[i as usize]));
     // One pair of texts: two sentences, or two of their claim views.
     let judge_texts = |a: u32, b: u32| {
@@ -491,20 +500,22 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     // a scan holds, and holding both whole would add one to the other.
     // (Clustering orders the edges itself, so their order here is free.)
     let mut edges: Vec<Edge> = Vec::new();
-    while !candidates.is_empty() {
-        let from = candidates.len().saturating_sub(VERIFY_SLICE);
-        edges.par_extend(candidates[from..].par_iter().filter_map(|&(a, b)| {
-            progress.advance(1);
-            let (reuse, similarity) = judge(a, b)?;
-            Some(Edge {
-                a,
-                b,
-                reuse,
-                similarity,
-            })
-        }));
-        candidates.truncate(from);
-        candidates.shrink_to_fit();
+    for mut list in candidates {
+        while !list.is_empty() {
+            let from = list.len().saturating_sub(VERIFY_SLICE);
+            edges.par_extend(list[from..].par_iter().filter_map(|&(a, b)| {
+                progress.advance(1);
+                let (reuse, similarity) = judge(a, b)?;
+                Some(Edge {
+                    a,
+                    b,
+                    reuse,
+                    similarity,
+                })
+            }));
+            list.truncate(from);
+            list.shrink_to_fit();
+        }
     }
     progress.finish_stage();
     stats.verified_pairs = edges.len();
@@ -616,6 +627,7 @@ fn tier_candidates(
     threshold: f64,
     set: impl Fn(&Profile) -> &[u32] + Sync,
     keep: impl Fn(u32, u32) -> bool + Sync,
+    known: &[(u32, u32)],
     banding_out: &mut (usize, usize),
 ) -> Vec<(u32, u32)> {
     let banding = config.banding(threshold);
@@ -629,5 +641,6 @@ fn tier_candidates(
         ids,
         |id, perms, out| hasher.values_into(set(&profiles[id as usize]), perms, out),
         keep,
+        known,
     )
 }
