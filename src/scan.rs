@@ -374,11 +374,10 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     // merging them into one list would briefly hold them twice over.
     let mut candidates: Vec<Vec<(u32, u32)>> = Vec::new();
     let verbatim = tier_candidates(
-        &profiles,
         &eligible,
         config,
         config.verbatim_threshold,
-        |p| p.shingles(),
+        |i| profiles[i as usize].shingles(),
         cross_outlet,
         &[],
         &mut stats.verbatim_banding,
@@ -390,11 +389,10 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
             .filter(|&i| profiles[i as usize].content().len() >= 3)
             .collect();
         let rewrites = tier_candidates(
-            &profiles,
             &with_content,
             config,
             config.rewrite_threshold,
-            |p| p.content(),
+            |i| profiles[i as usize].content(),
             cross_outlet,
             &verbatim,
             &mut stats.rewrite_banding,
@@ -620,12 +618,13 @@ fn outlet_indices(documents: &[Document], sentences: &[Sentence]) -> Vec<u32> {
         .collect()
 }
 
-fn tier_candidates(
-    profiles: &[Profile],
+/// One tier's LSH candidates: `set` gives the hashed set of a sentence,
+/// `keep` filters pairs as they are found, pairs in `known` are left out.
+fn tier_candidates<'p>(
     ids: &[u32],
     config: &ScanConfig,
     threshold: f64,
-    set: impl Fn(&Profile) -> &[u32] + Sync,
+    set: impl Fn(u32) -> &'p [u32] + Sync,
     keep: impl Fn(u32, u32) -> bool + Sync,
     known: &[(u32, u32)],
     banding_out: &mut (usize, usize),
@@ -639,7 +638,7 @@ fn tier_candidates(
     lsh::candidate_pairs(
         banding,
         ids,
-        |id, perms, out| hasher.values_into(set(&profiles[id as usize]), perms, out),
+        |id, perms, out| hasher.values_into(set(id), perms, out),
         keep,
         known,
     )
