@@ -1,7 +1,9 @@
 //! indicatif progress bars for the library's [`Progress`] hooks: drawn on
 //! stderr only when it is a terminal, so pipes and tests stay clean. With
 //! `--timings`, each stage's wall time is also written to stderr when it
-//! ends, so a slow run says where its time went.
+//! ends, so a slow run says where its time went, with the resident memory
+//! then and the peak so far (where the system reports them), so it also says
+//! which stage set the peak.
 
 use std::sync::{Mutex, RwLock};
 use std::time::Instant;
@@ -43,13 +45,34 @@ impl Bars {
     fn end_timing(&self) {
         if let Some(Ok(mut running)) = self.timings.as_ref().map(Mutex::lock) {
             if let Some((name, began)) = running.take() {
+                let memory = match resident_memory() {
+                    Some((now, peak)) => format!("  rss {now:>6} MiB  peak {peak:>6} MiB"),
+                    None => String::new(),
+                };
                 eprintln!(
-                    "wiretrace: timing: {name:<12} {:>9.3} s",
+                    "wiretrace: timing: {name:<12} {:>9.3} s{memory}",
                     began.elapsed().as_secs_f64()
                 );
             }
         }
     }
+}
+
+/// The process's resident memory now and at its peak so far, in MiB, from
+/// `/proc/self/status` (Linux); `None` elsewhere or if it cannot be read.
+fn resident_memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kib: u64 = line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib / 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 impl Progress for Bars {
@@ -100,5 +123,17 @@ impl Progress for Bars {
             }
         }
         self.end_timing();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn resident_memory_is_read_and_the_peak_is_never_below_now() {
+        let (now, peak) = resident_memory().expect("/proc/self/status has VmRSS and VmHWM");
+        assert!(now > 0 && peak >= now, "rss {now} MiB, peak {peak} MiB");
     }
 }

@@ -305,6 +305,18 @@ mod corpus {
             ],
             "stderr: {stderr}"
         );
+        if cfg!(target_os = "linux") {
+            // Each stage also says how much memory the process held.
+            for line in stderr
+                .lines()
+                .filter(|l| l.starts_with("wiretrace: timing: "))
+            {
+                assert!(
+                    line.contains(" MiB  peak ") && line.ends_with(" MiB"),
+                    "{line}"
+                );
+            }
+        }
         assert_eq!(parse_jsonl(&output.stdout).len(), corpus_scan().all.len());
     }
 }
