@@ -85,7 +85,7 @@ fn stages(c: &mut Criterion) {
             profiles
                 .iter()
                 .map(|p| {
-                    hasher.signature_into(p.shingles(), &mut signature);
+                    hasher.signature_into(p.shingle_hashes(), &mut signature);
                     signature[0] as u64
                 })
                 .sum::<u64>()
@@ -98,11 +98,15 @@ fn stages(c: &mut Criterion) {
             lsh::candidate_pairs(
                 Banding::for_threshold(0.5, 128),
                 &ids,
-                |id, perms, out| hasher.values_into(profiles[id as usize].shingles(), perms, out),
+                |id, perms, out| {
+                    hasher.values_into(profiles[id as usize].shingle_hashes(), perms, out)
+                },
                 |_, _| true,
                 &[],
             )
-            .len()
+            .iter()
+            .map(Vec::len)
+            .sum::<usize>()
         })
     });
     let config = ScanConfig::default();

@@ -63,9 +63,17 @@ fn area(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
 /// a thousand outlets reprinted.
 const MAX_BUCKET_PAIRS: usize = 16;
 
+/// How many lists [`candidate_pairs`] splits its pairs into, by their
+/// first id. A list grows by reallocating, and for a moment holds its old
+/// and new buffers both; split this many ways, that moment costs a small
+/// share of the pairs instead of all of them again.
+const PAIR_LISTS: u32 = 256;
+
 /// Candidate pairs `(a, b)` with `a < b` among `ids` for which `keep(a, b)`
-/// holds and that are not in `known` (sorted: pairs another tier already
-/// found), sorted and distinct. `values(id, perms, out)` writes the
+/// holds and that are not in `known` (pairs another tier already found,
+/// sorted across its lists), distinct and sorted: each list is sorted, the
+/// lists split the pairs by ranges of `a` in order, and none is empty, so
+/// their concatenation is sorted. `values(id, perms, out)` writes the
 /// signature values `perms` of `id` into `out`. A scan computes them with
 /// [`crate::minhash::MinHasher::values_into`] when it groups that band, so
 /// that no sentence's whole signature is ever held; and it keeps only pairs
@@ -75,8 +83,8 @@ pub fn candidate_pairs<F, K>(
     ids: &[u32],
     values: F,
     keep: K,
-    known: &[(u32, u32)],
-) -> Vec<(u32, u32)>
+    known: &[Vec<(u32, u32)>],
+) -> Vec<Vec<(u32, u32)>>
 where
     F: Fn(u32, Range<usize>, &mut [u32]) + Sync,
     K: Fn(u32, u32) -> bool + Sync,
@@ -106,15 +114,26 @@ where
         found.dedup();
         found
     };
+    let width = ids.iter().max().map_or(1, |&m| m / PAIR_LISTS + 1);
+    let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); PAIR_LISTS as usize];
+    let merge = |lists: &mut [Vec<(u32, u32)>], new: &[(u32, u32)]| {
+        lists.par_iter_mut().enumerate().for_each(|(i, list)| {
+            let first = |p: &(u32, u32)| p.0 / width < i as u32;
+            let last = |p: &(u32, u32)| p.0 / width <= i as u32;
+            merge_into(
+                list,
+                &new[new.partition_point(first)..new.partition_point(last)],
+            );
+        })
+    };
     let at_once = rayon::current_num_threads().max(1);
     let bands: Vec<usize> = (0..banding.bands).collect();
-    let mut pairs = Vec::new();
-    // Merging is one thread's work, so it runs while the next bands are
-    // grouped; the union does not depend on which finishes first.
+    // Merging runs while the next bands are grouped; the union does not
+    // depend on which finishes first.
     let mut pending: Vec<(u32, u32)> = Vec::new();
     for group in bands.chunks(at_once) {
         let ((), found) = rayon::join(
-            || merge_into(&mut pairs, &pending),
+            || merge(&mut lists, &pending),
             || {
                 group
                     .par_iter()
@@ -126,21 +145,20 @@ where
             },
         );
         pending = found;
-        remove_shared(&mut pending, known);
+        remove_shared(&mut pending, known.iter().flatten());
     }
-    merge_into(&mut pairs, &pending);
-    pairs
+    merge(&mut lists, &pending);
+    lists.retain(|list| !list.is_empty());
+    lists
 }
 
 /// Removes from `pairs` those also in `other`; both are sorted. One walk
 /// through both, in place.
-fn remove_shared(pairs: &mut Vec<(u32, u32)>, other: &[(u32, u32)]) {
-    let mut j = 0;
+fn remove_shared<'a>(pairs: &mut Vec<(u32, u32)>, other: impl Iterator<Item = &'a (u32, u32)>) {
+    let mut other = other.peekable();
     pairs.retain(|p| {
-        while j < other.len() && other[j] < *p {
-            j += 1;
-        }
-        other.get(j) != Some(p)
+        while other.next_if(|o| *o < p).is_some() {}
+        other.peek() != Some(&p)
     });
 }
 
@@ -237,7 +255,7 @@ mod tests {
         ) {
             let mut pairs: Vec<(u32, u32)> = a.iter().copied().collect();
             let other: Vec<(u32, u32)> = b.iter().copied().collect();
-            remove_shared(&mut pairs, &other);
+            remove_shared(&mut pairs, other.iter());
             let difference: Vec<(u32, u32)> = a.difference(&b).copied().collect();
             prop_assert_eq!(pairs, difference);
         }
@@ -294,13 +312,15 @@ mod tests {
             let hasher = MinHasher::new(128, 3);
             let banding = Banding::for_threshold(0.5, 128);
             let ids: Vec<u32> = (0..sets.len() as u32).collect();
-            let found = candidate_pairs(
+            let lists = candidate_pairs(
                 banding,
                 &ids,
-                |id, perms, out| hasher.values_into(&sets[id as usize], perms, out),
+                |id, perms, out| hasher.values_into(sets[id as usize].iter().copied(), perms, out),
                 |_, _| true,
                 &[],
             );
+            prop_assert!(lists.iter().all(|l| !l.is_empty()));
+            let found = lists.concat();
             let mut truth = 0;
             let mut hit = 0;
             for a in 0..sets.len() {
@@ -329,7 +349,8 @@ mod tests {
             |_, _, out| out.fill(7),
             |_, _| true,
             &[],
-        );
+        )
+        .concat();
         assert!(pairs.len() < 2 * n as usize);
         let mut uf = crate::union_find::UnionFind::new(n as usize);
         for (a, b) in pairs {
@@ -345,8 +366,8 @@ mod tests {
         let ids: Vec<u32> = (0..40).collect();
         let values = |id: u32, _: Range<usize>, out: &mut [u32]| out.fill(u32::from(id < 8));
         let banding = Banding { bands: 2, rows: 2 };
-        let all = candidate_pairs(banding, &ids, values, |_, _| true, &[]);
-        let cross = candidate_pairs(banding, &ids, values, |a, b| a % 2 != b % 2, &[]);
+        let all = candidate_pairs(banding, &ids, values, |_, _| true, &[]).concat();
+        let cross = candidate_pairs(banding, &ids, values, |a, b| a % 2 != b % 2, &[]).concat();
         assert!(cross.iter().all(|&(a, b)| a % 2 != b % 2));
         let expected: Vec<(u32, u32)> = all
             .iter()
@@ -356,8 +377,13 @@ mod tests {
         assert!(!expected.is_empty());
         assert_eq!(cross, expected);
         // Pairs already known are left out.
-        let known = &all[..all.len() / 2];
-        let rest = candidate_pairs(banding, &ids, values, |_, _| true, known);
-        assert_eq!(rest, &all[all.len() / 2..]);
+        // Pairs already known are left out, whichever list holds them.
+        let (first, second) = all.split_at(all.len() / 2);
+        let known = [
+            first[..first.len() / 2].to_vec(),
+            first[first.len() / 2..].to_vec(),
+        ];
+        let rest = candidate_pairs(banding, &ids, values, |_, _| true, &known);
+        assert_eq!(rest.concat(), second);
     }
 }

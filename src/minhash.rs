@@ -34,17 +34,23 @@ impl MinHasher {
 
     /// Writes the signature of `hashes` into `out` (length `num_perm`).
     /// An empty set gets all `u32::MAX`, which matches nothing real.
-    pub fn signature_into(&self, hashes: &[u32], out: &mut [u32]) {
+    pub fn signature_into(&self, hashes: impl IntoIterator<Item = u32>, out: &mut [u32]) {
         self.values_into(hashes, 0..self.num_perm(), out);
     }
 
     /// Writes the signature values of permutations `perms` only (one LSH
     /// band) into `out` (length `perms.len()`): a band can be computed when
     /// it is needed, so whole signatures never have to be stored.
-    pub fn values_into(&self, hashes: &[u32], perms: Range<usize>, out: &mut [u32]) {
+    /// The hashes are a set's elements; repeats do not change the values.
+    pub fn values_into(
+        &self,
+        hashes: impl IntoIterator<Item = u32>,
+        perms: Range<usize>,
+        out: &mut [u32],
+    ) {
         out.fill(u32::MAX);
         let (a, b) = (&self.a[perms.clone()], &self.b[perms]);
-        for &x in hashes {
+        for x in hashes {
             for ((slot, &a), &b) in out.iter_mut().zip(a).zip(b) {
                 let h = (a.wrapping_mul(u64::from(x)).wrapping_add(b) >> 32) as u32;
                 *slot = (*slot).min(h);
@@ -54,7 +60,7 @@ impl MinHasher {
 
     pub fn signature(&self, hashes: &[u32]) -> Vec<u32> {
         let mut out = vec![0; self.num_perm()];
-        self.signature_into(hashes, &mut out);
+        self.signature_into(hashes.iter().copied(), &mut out);
         out
     }
 }
@@ -138,7 +144,7 @@ mod tests {
         let s = set(0..30);
         let full = hasher.signature(&s);
         let mut band = [0u32; 5];
-        hasher.values_into(&s, 20..25, &mut band);
+        hasher.values_into(s.iter().copied(), 20..25, &mut band);
         assert_eq!(band, full[20..25]);
     }
 

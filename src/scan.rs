@@ -370,14 +370,15 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     let cross_outlet = |a: u32, b: u32| outlet_index[a as usize] != outlet_index[b as usize];
     let mut stats = Stats::default();
     progress.stage("candidates", 0);
-    // Candidate pairs in disjoint lists, each sorted, one per source:
-    // merging them into one list would briefly hold them twice over.
+    // Candidate pairs in disjoint lists, each sorted, per tier and split
+    // further by LSH: merging them into one list would briefly hold them
+    // twice over.
     let mut candidates: Vec<Vec<(u32, u32)>> = Vec::new();
     let verbatim = tier_candidates(
         &eligible,
         config,
         config.verbatim_threshold,
-        |i| profiles[i as usize].shingles(),
+        |i| profiles[i as usize].shingle_hashes(),
         cross_outlet,
         &[],
         &mut stats.verbatim_banding,
@@ -392,14 +393,14 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
             &with_content,
             config,
             config.rewrite_threshold,
-            |i| profiles[i as usize].content(),
+            |i| profiles[i as usize].content().iter().copied(),
             cross_outlet,
             &verbatim,
             &mut stats.rewrite_banding,
         );
-        candidates.push(rewrites);
+        candidates.extend(rewrites);
     }
-    candidates.push(verbatim);
+    candidates.extend(verbatim);
     progress.finish_stage();
     let outlet_of = |i: u32| &documents[sentences[i as usize].doc as usize].outlet;
     let mut views = ClaimViews::none(sentences.len());
@@ -618,17 +619,18 @@ fn outlet_indices(documents: &[Document], sentences: &[Sentence]) -> Vec<u32> {
         .collect()
 }
 
-/// One tier's LSH candidates: `set` gives the hashed set of a sentence,
-/// `keep` filters pairs as they are found, pairs in `known` are left out.
-fn tier_candidates<'p>(
+/// One tier's LSH candidates: `set` gives the elements of a sentence's
+/// hashed set, `keep` filters pairs as they are found, pairs in `known`
+/// are left out.
+fn tier_candidates<S: IntoIterator<Item = u32>>(
     ids: &[u32],
     config: &ScanConfig,
     threshold: f64,
-    set: impl Fn(u32) -> &'p [u32] + Sync,
+    set: impl Fn(u32) -> S + Sync,
     keep: impl Fn(u32, u32) -> bool + Sync,
-    known: &[(u32, u32)],
+    known: &[Vec<(u32, u32)>],
     banding_out: &mut (usize, usize),
-) -> Vec<(u32, u32)> {
+) -> Vec<Vec<(u32, u32)>> {
     let banding = config.banding(threshold);
     *banding_out = (banding.bands, banding.rows);
     let hasher = MinHasher::new(

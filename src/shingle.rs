@@ -28,9 +28,12 @@ const NAME_SEED: u64 = 0x5752_4954_4533;
 /// What matching needs to know about one sentence.
 ///
 /// A scan holds one per sentence, so its parts share one allocation: the
-/// word hashes, then the shingle, content-word and name hashes, back to
-/// back. Five vectors and a string per figure cost more in headers and
-/// allocator overhead than the hashes themselves on short news sentences.
+/// word hashes, then the content-word and name hashes, back to back. Five
+/// vectors and a string per figure cost more in headers and allocator
+/// overhead than the hashes themselves on short news sentences. Shingles
+/// are not stored at all: they are as many as the words, and are combined
+/// from the word hashes when asked for, which costs less than holding a
+/// seventh of a large scan's memory.
 ///
 /// Hashes are 32 bits. They are only ever compared between the two
 /// sentences of a pair, and two sentences of some 25 words each share a
@@ -38,10 +41,12 @@ const NAME_SEED: u64 = 0x5752_4954_4533;
 /// profiles are the largest thing a scan holds: 64-bit hashes doubled it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
-    /// Words, shingles, content words and names (see the accessors).
+    /// Words, content words and names (see the accessors).
     hashes: Box<[u32]>,
-    /// Where the shingles, content words and names begin in `hashes`.
-    starts: [u32; 3],
+    /// Where the content words and names begin in `hashes`.
+    starts: [u32; 2],
+    /// Words per shingle.
+    shingle_size: u32,
     /// The figures, in order, as normalized text, each followed by a space.
     figures: Box<str>,
     figure_count: u32,
@@ -71,17 +76,15 @@ impl Profile {
             .iter()
             .map(|w| hash32(w.as_bytes(), WORD_SEED))
             .collect();
-        let mut starts = [0u32; 3];
+        let mut starts = [0u32; 2];
         starts[0] = hashes.len() as u32;
-        let shingles = word_shingles(&hashes, k);
-        hashes.extend(shingles);
-        starts[1] = hashes.len() as u32;
         hashes.extend(content_words(&masked));
-        starts[2] = hashes.len() as u32;
+        starts[1] = hashes.len() as u32;
         hashes.extend(names(text));
         Profile {
             hashes: hashes.into_boxed_slice(),
             starts,
+            shingle_size: k.max(1) as u32,
             figures: figures.into_boxed_str(),
             figure_count,
         }
@@ -93,19 +96,33 @@ impl Profile {
     }
 
     /// Sorted, distinct hashes of word `k`-shingles (verbatim tier).
-    pub fn shingles(&self) -> &[u32] {
-        &self.hashes[self.starts[0] as usize..self.starts[1] as usize]
+    /// Computed when asked, not stored (see [`Profile`]).
+    pub fn shingles(&self) -> Vec<u32> {
+        sorted_distinct(self.shingle_hashes().collect())
+    }
+
+    /// The hash of every word `k`-shingle in order, repeats included: what
+    /// MinHash needs, as the minimum of a set does not change when an
+    /// element repeats, without the sort [`Profile::shingles`] does.
+    ///
+    /// Shingles combine the word hashes rather than rehashing the text; a
+    /// sentence shorter than `k` words is one shingle, so it can still
+    /// match an identical sentence.
+    pub fn shingle_hashes(&self) -> impl Iterator<Item = u32> + '_ {
+        let words = self.words();
+        let k = (self.shingle_size as usize).clamp(1, words.len().max(1));
+        words.windows(k).map(combine_shingle)
     }
 
     /// Sorted, distinct hashes of stemmed content words (rewrite tier).
     pub fn content(&self) -> &[u32] {
-        &self.hashes[self.starts[1] as usize..self.starts[2] as usize]
+        &self.hashes[self.starts[0] as usize..self.starts[1] as usize]
     }
 
     /// Sorted, distinct hashes of capitalised words after the first: a
     /// cheap stand-in for the names a claim is about.
     pub fn names(&self) -> &[u32] {
-        &self.hashes[self.starts[2] as usize..]
+        &self.hashes[self.starts[1] as usize..]
     }
 
     /// The figures, in order, as normalized text without thousands
@@ -159,27 +176,14 @@ impl Profile {
     }
 }
 
-/// Hashes of every run of `k` consecutive words, combined from the word
-/// hashes rather than rehashing the text; a sentence shorter than `k` words
-/// is one shingle, so it can still match an identical sentence.
-fn word_shingles(words: &[u32], k: usize) -> Vec<u32> {
-    let k = k.max(1);
-    let combine = |window: &[u32]| {
-        let h = window.iter().fold(window.len() as u64, |h, &w| {
-            (h.rotate_left(23) ^ u64::from(w)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        });
-        // Final avalanche so nearby windows spread over all bits.
-        let h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        ((h ^ (h >> 29)) >> 32) as u32
-    };
-    let out: Vec<u32> = if words.is_empty() {
-        Vec::new()
-    } else if words.len() <= k {
-        vec![combine(words)]
-    } else {
-        words.windows(k).map(combine).collect()
-    };
-    sorted_distinct(out)
+/// One shingle's hash from its words' hashes. The final avalanche spreads
+/// nearby windows over all bits.
+fn combine_shingle(window: &[u32]) -> u32 {
+    let h = window.iter().fold(window.len() as u64, |h, &w| {
+        (h.rotate_left(23) ^ u64::from(w)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    });
+    let h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    ((h ^ (h >> 29)) >> 32) as u32
 }
 
 /// Sorted and deduplicated.

@@ -241,7 +241,7 @@ impl Quick {
     fn of(a: &Profile, b: &Profile) -> Quick {
         let (la, lb) = (a.words().len(), b.words().len());
         Quick {
-            shingles: Overlap::of(a.shingles(), b.shingles()),
+            shingles: Overlap::of(&a.shingles(), &b.shingles()),
             content: Overlap::of(a.content(), b.content()),
             length_ratio: ratio(la.min(lb), la.max(lb)),
             shorter_words: (la - a.figure_count()).min(lb - b.figure_count()),
