@@ -93,6 +93,9 @@ impl Grown {
     }
 }
 
+/// How many answers of `related` clustering keeps at most.
+const MAX_KNOWN: usize = 1 << 20;
+
 /// Clusters the sentences (`document[i]` is sentence `i`'s document) from
 /// `edges`. `related(x, y)` is asked whether
 /// two sentences are related before a non-verbatim edge may join their
@@ -103,7 +106,10 @@ pub fn cluster(
     related: impl Fn(u32, u32) -> bool,
 ) -> Clustering {
     let n = document.len();
-    edges.sort_by(|x, y| {
+    // Edges are distinct pairs, so the order is total and an unstable sort
+    // gives the same order as a stable one, in place: a stable sort's
+    // buffer would be half the edges again, the largest thing held here.
+    edges.sort_unstable_by(|x, y| {
         x.reuse
             .cmp(&y.reuse)
             .then(y.similarity.total_cmp(&x.similarity))
@@ -118,9 +124,16 @@ pub fn cluster(
     grown.resize_with(n, || None);
     // Two families that failed to merge are asked about the same sampled
     // pairs again for every further edge between them, so each answer is
-    // kept.
+    // kept, up to `MAX_KNOWN` of them: then they are forgotten, which only
+    // costs asking again, where a map that kept growing would be among the
+    // largest things a scan of a large dump holds.
     let mut known: HashMap<(u32, u32), bool> = HashMap::new();
-    let mut is_related = |x: u32, y: u32| *known.entry((x, y)).or_insert_with(|| related(x, y));
+    let mut is_related = |x: u32, y: u32| {
+        if known.len() >= MAX_KNOWN {
+            known.clear();
+        }
+        *known.entry((x, y)).or_insert_with(|| related(x, y))
+    };
     for e in &edges {
         let (ra, rb) = (sets.find(e.a), sets.find(e.b));
         if ra == rb {

@@ -89,28 +89,34 @@ where
     F: Fn(u32, Range<usize>, &mut [u32]) + Sync,
     K: Fn(u32, u32) -> bool + Sync,
 {
-    // A few bands at a time, one per thread: each band's pairs are sorted
-    // and made distinct, then merged into the pairs so far in place. A pair
-    // that shares many bands (every copy does) is held once, and besides
-    // the distinct pairs only those few bands' keys and pairs are held.
+    // One band at a time, all threads on it: its pairs are sorted and made
+    // distinct, then merged into the pairs so far in place. A pair that
+    // shares many bands (every copy does) is held once, and besides the
+    // distinct pairs only one band's keys and pairs are held.
     let band_pairs = |band: usize| {
         let perms = band * banding.rows..(band + 1) * banding.rows;
-        let mut band_values = vec![0u32; banding.rows];
-        let mut bytes = Vec::with_capacity(banding.rows * 4);
         let mut keys: Vec<(u64, u32)> = ids
-            .iter()
-            .map(|&id| {
-                values(id, perms.clone(), &mut band_values);
-                (band_key(&band_values, band, &mut bytes), id)
-            })
+            .par_iter()
+            .map_init(
+                || {
+                    (
+                        vec![0u32; banding.rows],
+                        Vec::with_capacity(banding.rows * 4),
+                    )
+                },
+                |(band_values, bytes), &id| {
+                    values(id, perms.clone(), band_values);
+                    (band_key(band_values, band, bytes), id)
+                },
+            )
             .collect();
-        keys.sort_unstable();
+        keys.par_sort_unstable();
         let mut found = Vec::new();
         for run in keys.chunk_by(|x, y| x.0 == y.0) {
             push_bucket_pairs(run, &mut found, &keep);
         }
         drop(keys);
-        found.sort_unstable();
+        found.par_sort_unstable();
         found.dedup();
         found
     };
@@ -126,24 +132,11 @@ where
             );
         })
     };
-    let at_once = rayon::current_num_threads().max(1);
-    let bands: Vec<usize> = (0..banding.bands).collect();
-    // Merging runs while the next bands are grouped; the union does not
+    // Merging runs while the next band is grouped; the union does not
     // depend on which finishes first.
     let mut pending: Vec<(u32, u32)> = Vec::new();
-    for group in bands.chunks(at_once) {
-        let ((), found) = rayon::join(
-            || merge(&mut lists, &pending),
-            || {
-                group
-                    .par_iter()
-                    .map(|&b| band_pairs(b))
-                    .reduce(Vec::new, |mut a, b| {
-                        merge_into(&mut a, &b);
-                        a
-                    })
-            },
-        );
+    for band in 0..banding.bands {
+        let ((), found) = rayon::join(|| merge(&mut lists, &pending), || band_pairs(band));
         pending = found;
         remove_shared(&mut pending, known.iter().flatten());
     }

@@ -98,7 +98,33 @@ impl Profile {
     /// Sorted, distinct hashes of word `k`-shingles (verbatim tier).
     /// Computed when asked, not stored (see [`Profile`]).
     pub fn shingles(&self) -> Vec<u32> {
-        sorted_distinct(self.shingle_hashes().collect())
+        self.with_shingles(<[u32]>::to_vec)
+    }
+
+    /// Calls `f` with [`Profile::shingles`], sorted on the stack rather
+    /// than in a new vector when the sentence is not unusually long: the
+    /// verifier asks for them on every candidate pair.
+    pub fn with_shingles<R>(&self, f: impl FnOnce(&[u32]) -> R) -> R {
+        const ON_STACK: usize = 64;
+        let hashes = self.shingle_hashes();
+        if hashes.len() > ON_STACK {
+            return f(&sorted_distinct(hashes.collect()));
+        }
+        let mut buffer = [0u32; ON_STACK];
+        let mut n = 0;
+        for h in hashes {
+            buffer[n] = h;
+            n += 1;
+        }
+        buffer[..n].sort_unstable();
+        let mut distinct = 0;
+        for i in 0..n {
+            if distinct == 0 || buffer[distinct - 1] != buffer[i] {
+                buffer[distinct] = buffer[i];
+                distinct += 1;
+            }
+        }
+        f(&buffer[..distinct])
     }
 
     /// The hash of every word `k`-shingle in order, repeats included: what
@@ -108,7 +134,7 @@ impl Profile {
     /// Shingles combine the word hashes rather than rehashing the text; a
     /// sentence shorter than `k` words is one shingle, so it can still
     /// match an identical sentence.
-    pub fn shingle_hashes(&self) -> impl Iterator<Item = u32> + '_ {
+    pub fn shingle_hashes(&self) -> impl ExactSizeIterator<Item = u32> + '_ {
         let words = self.words();
         let k = (self.shingle_size as usize).clamp(1, words.len().max(1));
         words.windows(k).map(combine_shingle)
