@@ -312,6 +312,27 @@ mod tests {
     }
 
     #[test]
+    fn shingles_are_the_sorted_distinct_window_hashes_at_any_length() {
+        // Repeated phrases make repeated windows; past 64 words the set is
+        // built on the heap instead of the stack.
+        for n in [0, 1, 2, 3, 4, 20, 63, 64, 65, 66, 200] {
+            let text: Vec<String> = (0..n).map(|i| format!("word{}", i % 7)).collect();
+            let profile = Profile::new(&text.join(" "), 3);
+            let mut expected: Vec<u32> = profile.shingle_hashes().collect();
+            expected.sort_unstable();
+            expected.dedup();
+            assert_eq!(profile.shingles(), expected, "{n} words");
+            // Seven words in a cycle make at most seven distinct windows.
+            let distinct = match n {
+                0 => 0,
+                1..=3 => 1,
+                _ => (n - 2).min(7),
+            };
+            assert_eq!(expected.len(), distinct, "{n} words");
+        }
+    }
+
+    #[test]
     fn shingles_follow_word_order() {
         let a = Profile::new("troops were sent to Russia", 3);
         let b = Profile::new("Russia were sent to troops", 3);
