@@ -75,7 +75,8 @@ pub struct ScanArgs {
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Print each stage's wall time to stderr (also with --quiet).
+    /// Print each stage's wall time, and the memory held at its end and at
+    /// the peak so far, to stderr (also with --quiet).
     #[arg(long)]
     pub timings: bool,
     /// Families listed in the summary.
