@@ -64,9 +64,9 @@ fn area(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
 const MAX_BUCKET_PAIRS: usize = 16;
 
 /// How many lists [`candidate_pairs`] splits its pairs into, by their
-/// first id. A list grows by reallocating, and for a moment holds its old
-/// and new buffers both; split this many ways, that moment costs a small
-/// share of the pairs instead of all of them again.
+/// first id: merging a band's pairs in is then one small merge per list,
+/// spread over the threads, and a list that outgrows its buffer
+/// reallocates its own share of the pairs, not all of them.
 const PAIR_LISTS: u32 = 256;
 
 /// Candidate pairs `(a, b)` with `a < b` among `ids` for which `keep(a, b)`
@@ -369,7 +369,6 @@ mod tests {
             .collect();
         assert!(!expected.is_empty());
         assert_eq!(cross, expected);
-        // Pairs already known are left out.
         // Pairs already known are left out, whichever list holds them.
         let (first, second) = all.split_at(all.len() / 2);
         let known = [
