@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use crate::similarity::Reuse;
+use crate::sorted::merge_into;
 use crate::union_find::UnionFind;
 
 /// A verified pair of sentences from different outlets.
@@ -166,25 +167,35 @@ pub fn cluster(
         }
         let merged_kind = ga.kind.max(gb.kind).max(e.reuse);
         if let Some(root) = sets.union(ra, rb) {
+            // The root's state grows in place: a family of thousands of
+            // members takes in lone sentences one at a time, and rebuilding
+            // its documents for each would cost the square of its size.
             let other = if root == ra { rb } else { ra };
-            let (root_view, other_view) = if root == ra { (ga, gb) } else { (gb, ga) };
-            let mut sample = root_view.sample.to_vec();
+            let other_state = grown[other as usize].take();
+            let (other_sample, other_docs) = match &other_state {
+                Some(g) => (g.sample.as_slice(), g.docs.as_slice()),
+                None => (
+                    std::slice::from_ref(&other),
+                    std::slice::from_ref(&document[other as usize]),
+                ),
+            };
+            let state = grown[root as usize].get_or_insert_with(|| {
+                Box::new(Grown {
+                    sample: vec![root],
+                    docs: vec![document[root as usize]],
+                    kind: Reuse::Verbatim,
+                })
+            });
             if guarded {
-                for &x in other_view.sample {
-                    if sample.len() < MAX_SAMPLE && !sample.contains(&x) {
-                        sample.push(x);
+                for &x in other_sample {
+                    if state.sample.len() < MAX_SAMPLE && !state.sample.contains(&x) {
+                        state.sample.push(x);
                     }
                 }
             }
-            let mut docs = other_view.docs.to_vec();
-            docs.extend_from_slice(root_view.docs);
-            docs.sort_unstable();
-            grown[other as usize] = None;
-            grown[root as usize] = Some(Box::new(Grown {
-                sample,
-                docs,
-                kind: merged_kind,
-            }));
+            // Disjoint: two families that share a document are not merged.
+            merge_into(&mut state.docs, other_docs);
+            state.kind = merged_kind;
         }
     }
 

@@ -44,6 +44,7 @@ pub mod segment;
 pub mod semantic;
 pub mod shingle;
 pub mod similarity;
+pub mod sorted;
 pub mod synth;
 pub mod union_find;
 

@@ -12,6 +12,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use crate::sorted::merge_into;
+
 /// How a signature is cut into bands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Banding {
@@ -155,38 +157,6 @@ fn remove_shared<'a>(pairs: &mut Vec<(u32, u32)>, other: impl Iterator<Item = &'
     });
 }
 
-/// Merges `new` into `pairs`; both are sorted and distinct, and so is the
-/// result. In place, from the back, so the pairs so far are never copied
-/// into a second list: on a large dump they are the biggest thing a scan
-/// holds.
-fn merge_into(pairs: &mut Vec<(u32, u32)>, new: &[(u32, u32)]) {
-    let old_len = pairs.len();
-    pairs.resize(old_len + new.len(), (0, 0));
-    // Fill from the end: `write` never overtakes the unread old pairs,
-    // because it stays ahead of them by the new pairs not yet placed.
-    let (mut i, mut j, mut write) = (old_len, new.len(), pairs.len());
-    while j > 0 {
-        write -= 1;
-        if i > 0 && pairs[i - 1] >= new[j - 1] {
-            if pairs[i - 1] == new[j - 1] {
-                j -= 1;
-            }
-            i -= 1;
-            pairs[write] = pairs[i];
-        } else {
-            j -= 1;
-            pairs[write] = new[j];
-        }
-    }
-    // The old pairs before `i` are already in place; duplicates left a gap
-    // of `write - i` slots between them and the merged tail.
-    let gap = write - i;
-    if gap > 0 {
-        pairs.copy_within(write.., i);
-        pairs.truncate(pairs.len() - gap);
-    }
-}
-
 /// `bytes` is scratch space, reused across calls.
 fn band_key(values: &[u32], band: usize, bytes: &mut Vec<u8>) -> u64 {
     bytes.clear();
@@ -228,18 +198,6 @@ mod tests {
     use crate::minhash::{jaccard, MinHasher};
     use proptest::prelude::*;
 
-    #[test]
-    fn merging_keeps_each_pair_once_in_order() {
-        let mut pairs = vec![(0, 1), (0, 3), (2, 5)];
-        merge_into(&mut pairs, &[(0, 2), (0, 3), (4, 5)]);
-        assert_eq!(pairs, [(0, 1), (0, 2), (0, 3), (2, 5), (4, 5)]);
-        let mut empty = Vec::new();
-        merge_into(&mut empty, &[(1, 2)]);
-        assert_eq!(empty, [(1, 2)]);
-        merge_into(&mut empty, &[]);
-        assert_eq!(empty, [(1, 2)]);
-    }
-
     proptest! {
         #[test]
         fn removing_shared_pairs_is_the_sorted_difference(
@@ -251,18 +209,6 @@ mod tests {
             remove_shared(&mut pairs, other.iter());
             let difference: Vec<(u32, u32)> = a.difference(&b).copied().collect();
             prop_assert_eq!(pairs, difference);
-        }
-
-        #[test]
-        fn merging_in_place_is_the_sorted_union(
-            a in proptest::collection::btree_set((0u32..20, 0u32..20), 0..60),
-            b in proptest::collection::btree_set((0u32..20, 0u32..20), 0..60),
-        ) {
-            let mut pairs: Vec<(u32, u32)> = a.iter().copied().collect();
-            let new: Vec<(u32, u32)> = b.iter().copied().collect();
-            merge_into(&mut pairs, &new);
-            let union: Vec<(u32, u32)> = a.union(&b).copied().collect();
-            prop_assert_eq!(pairs, union);
         }
     }
 
