@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::similarity::Reuse;
 use crate::sorted::merge_into;
 use crate::union_find::UnionFind;
@@ -73,146 +75,131 @@ struct GrownView<'a> {
     kind: Reuse,
 }
 
-impl Grown {
-    fn view<'a>(
-        grown: &'a [Option<Box<Grown>>],
-        document: &'a [u32],
-        root: &'a u32,
-    ) -> GrownView<'a> {
-        match &grown[*root as usize] {
-            Some(g) => GrownView {
-                sample: &g.sample,
-                docs: &g.docs,
-                kind: g.kind,
-            },
-            None => GrownView {
-                sample: std::slice::from_ref(root),
-                docs: std::slice::from_ref(&document[*root as usize]),
-                kind: Reuse::Verbatim,
-            },
+impl GrownView<'_> {
+    /// Two families that share a document are never merged.
+    fn shares_document(&self, other: &GrownView) -> bool {
+        let (small, large) = if self.docs.len() <= other.docs.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        small
+            .docs
+            .iter()
+            .any(|d| large.docs.binary_search(d).is_ok())
+    }
+
+    /// The first pair of sampled wordings, from the `from`th in the order
+    /// a merge asks them, whose relation is not in `known`, with its
+    /// position; `None` when the answers in `known` settle the merge.
+    fn first_unknown(
+        &self,
+        other: &GrownView,
+        from: usize,
+        known: &HashMap<(u32, u32), bool>,
+    ) -> Option<(usize, (u32, u32))> {
+        let pairs = self
+            .sample
+            .iter()
+            .flat_map(|&x| other.sample.iter().map(move |&y| (x, y)));
+        for (at, pair) in pairs.enumerate().skip(from) {
+            match known.get(&pair) {
+                Some(true) => {}
+                Some(false) => return None,
+                None => return Some((at, pair)),
+            }
         }
+        None
     }
 }
 
-/// How many answers of `related` clustering keeps at most.
+/// How many answers of `related` one component's clustering keeps at most.
 const MAX_KNOWN: usize = 1 << 20;
+
+/// How a large component asks `related` ahead of need, on all threads
+/// (see [`Component::ask_ahead`]).
+#[derive(Clone, Copy)]
+struct AskAhead {
+    /// Edges per round; a component of no more edges asks nothing ahead.
+    round: usize,
+    /// A wave of fewer questions is left to be asked as the edges are taken.
+    min_questions: usize,
+}
+
+impl AskAhead {
+    const DEFAULT: AskAhead = AskAhead {
+        round: 1 << 12,
+        min_questions: 64,
+    };
+}
 
 /// Clusters the sentences (`document[i]` is sentence `i`'s document) from
 /// `edges`. `related(x, y)` is asked whether
 /// two sentences are related before a non-verbatim edge may join their
 /// families.
+///
+/// Edges are taken strongest first, as one sequence. But a merge only reads
+/// and changes the state of the two families it joins, so the connected
+/// components of the edge graph are clustered apart, in parallel, each
+/// taking its edges in that same order, with the same result.
 pub fn cluster(
     document: &[u32],
+    edges: Vec<Edge>,
+    related: impl Fn(u32, u32) -> bool + Sync,
+) -> Clustering {
+    cluster_asking(document, edges, related, AskAhead::DEFAULT)
+}
+
+fn cluster_asking(
+    document: &[u32],
     mut edges: Vec<Edge>,
-    related: impl Fn(u32, u32) -> bool,
+    related: impl Fn(u32, u32) -> bool + Sync,
+    ask: AskAhead,
 ) -> Clustering {
     let n = document.len();
+    let component = components(n, &edges);
     // Edges are distinct pairs, so the order is total and an unstable sort
     // gives the same order as a stable one, in place: a stable sort's
     // buffer would be half the edges again, the largest thing held here.
-    edges.sort_unstable_by(|x, y| {
-        x.reuse
-            .cmp(&y.reuse)
-            .then(y.similarity.total_cmp(&x.similarity))
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    edges.par_sort_unstable_by(|x, y| {
+        component[x.a as usize]
+            .cmp(&component[y.a as usize])
+            .then(strongest_first(x, y))
     });
-    let mut sets = UnionFind::new(n);
-    // Per root of a set of two or more: what the family knows about
-    // itself. A sentence on its own has nothing stored (its sample is
-    // itself, its documents its own), so a dump of millions of sentences
-    // does not pay two small vectors for each.
-    let mut grown: Vec<Option<Box<Grown>>> = Vec::new();
-    grown.resize_with(n, || None);
-    // Two families that failed to merge are asked about the same sampled
-    // pairs again for every further edge between them, so each answer is
-    // kept, up to `MAX_KNOWN` of them: then they are forgotten, which only
-    // costs asking again, where a map that kept growing would be among the
-    // largest things a scan of a large dump holds.
-    let mut known: HashMap<(u32, u32), bool> = HashMap::new();
-    let mut is_related = |x: u32, y: u32| {
-        if known.len() >= MAX_KNOWN {
-            known.clear();
-        }
-        *known.entry((x, y)).or_insert_with(|| related(x, y))
-    };
-    for e in &edges {
-        let (ra, rb) = (sets.find(e.a), sets.find(e.b));
-        if ra == rb {
-            continue;
-        }
-        let (ga, gb) = (
-            Grown::view(&grown, document, &ra),
-            Grown::view(&grown, document, &rb),
-        );
-        let (small, large) = if ga.docs.len() <= gb.docs.len() {
-            (&ga, &gb)
-        } else {
-            (&gb, &ga)
-        };
-        if small
-            .docs
-            .iter()
-            .any(|d| large.docs.binary_search(d).is_ok())
-        {
-            continue;
-        }
-        let guarded = e.reuse != Reuse::Verbatim;
-        if guarded
-            && !ga
-                .sample
-                .iter()
-                .all(|&x| gb.sample.iter().all(|&y| is_related(x, y)))
-        {
-            continue;
-        }
-        let merged_kind = ga.kind.max(gb.kind).max(e.reuse);
-        if let Some(root) = sets.union(ra, rb) {
-            // The root's state grows in place: a family of thousands of
-            // members takes in lone sentences one at a time, and rebuilding
-            // its documents for each would cost the square of its size.
-            let other = if root == ra { rb } else { ra };
-            let other_state = grown[other as usize].take();
-            let (other_sample, other_docs) = match &other_state {
-                Some(g) => (g.sample.as_slice(), g.docs.as_slice()),
-                None => (
-                    std::slice::from_ref(&other),
-                    std::slice::from_ref(&document[other as usize]),
-                ),
-            };
-            let state = grown[root as usize].get_or_insert_with(|| {
-                Box::new(Grown {
-                    sample: vec![root],
-                    docs: vec![document[root as usize]],
-                    kind: Reuse::Verbatim,
-                })
-            });
-            if guarded {
-                for &x in other_sample {
-                    if state.sample.len() < MAX_SAMPLE && !state.sample.contains(&x) {
-                        state.sample.push(x);
-                    }
-                }
-            }
-            // Disjoint: two families that share a document are not merged.
-            merge_into(&mut state.docs, other_docs);
-            state.kind = merged_kind;
-        }
-    }
+    let mut parts: Vec<&[Edge]> = edges
+        .chunk_by(|x, y| component[x.a as usize] == component[y.a as usize])
+        .collect();
+    drop(component);
+    // The largest first, so that none is left to run alone at the end.
+    parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
+    let grouped: Vec<Vec<Grouped>> = parts
+        .par_iter()
+        .map(|part| Component::new(document, part).cluster(part, ask, &related))
+        .collect();
+    drop(parts);
+    assemble(n, grouped, edges)
+}
 
+/// The families, numbered by smallest member, from each component's.
+fn assemble(n: usize, grouped: Vec<Vec<Grouped>>, edges: Vec<Edge>) -> Clustering {
+    let mut root_of: Vec<u32> = vec![u32::MAX; n];
+    let mut kind_of: Vec<Reuse> = vec![Reuse::Verbatim; n];
+    for g in grouped.into_iter().flatten() {
+        root_of[g.member as usize] = g.root;
+        kind_of[g.root as usize] = g.kind;
+    }
     let mut family_of = vec![None; n];
     let mut families: Vec<Family> = Vec::new();
     let mut index_of_root: Vec<Option<u32>> = vec![None; n];
     for id in 0..n as u32 {
-        let root = sets.find(id);
-        if sets.set_size(root) < 2 {
+        let root = root_of[id as usize];
+        if root == u32::MAX {
             continue;
         }
         let index = *index_of_root[root as usize].get_or_insert_with(|| {
             families.push(Family {
                 members: Vec::new(),
-                kind: grown[root as usize]
-                    .as_ref()
-                    .map_or(Reuse::Verbatim, |g| g.kind),
+                kind: kind_of[root as usize],
             });
             families.len() as u32 - 1
         });
@@ -230,9 +217,302 @@ pub fn cluster(
     }
 }
 
+/// The order edges are taken in: copies, then edits, then rewrites; the
+/// closest first; ties by ids.
+fn strongest_first(x: &Edge, y: &Edge) -> std::cmp::Ordering {
+    x.reuse
+        .cmp(&y.reuse)
+        .then(y.similarity.total_cmp(&x.similarity))
+        .then((x.a, x.b).cmp(&(y.a, y.b)))
+}
+
+/// Each sentence's connected component in the graph of `edges`, named by
+/// its smallest sentence id.
+fn components(n: usize, edges: &[Edge]) -> Vec<u32> {
+    let mut sets = UnionFind::new(n);
+    for e in edges {
+        sets.union(e.a, e.b);
+    }
+    let mut smallest = vec![u32::MAX; n];
+    (0..n as u32)
+        .map(|id| {
+            let root = sets.find(id) as usize;
+            if smallest[root] == u32::MAX {
+                smallest[root] = id;
+            }
+            smallest[root]
+        })
+        .collect()
+}
+
+/// A sentence that ended in a family, with the family's root (a sentence
+/// id) and kind.
+struct Grouped {
+    member: u32,
+    root: u32,
+    kind: Reuse,
+}
+
+/// The families being built from one component's edges.
+struct Component<'a> {
+    document: &'a [u32],
+    /// The sentences the edges touch, ascending: a sentence's local number
+    /// is its index here, so union by size breaks its ties as it would
+    /// over all ids.
+    vertices: Vec<u32>,
+    sets: UnionFind,
+    /// Per local root of a set of two or more: what the family knows about
+    /// itself. A sentence on its own has nothing stored (its sample is
+    /// itself, its documents its own), so a component of thousands of
+    /// sentences does not pay two small vectors for each.
+    grown: Vec<Option<Box<Grown>>>,
+}
+
+impl<'a> Component<'a> {
+    fn new(document: &'a [u32], edges: &[Edge]) -> Component<'a> {
+        let mut vertices: Vec<u32> = edges.iter().flat_map(|e| [e.a, e.b]).collect();
+        vertices.sort_unstable();
+        vertices.dedup();
+        let mut grown = Vec::new();
+        grown.resize_with(vertices.len(), || None);
+        Component {
+            document,
+            sets: UnionFind::new(vertices.len()),
+            vertices,
+            grown,
+        }
+    }
+
+    fn local(&self, id: u32) -> u32 {
+        self.vertices
+            .binary_search(&id)
+            .expect("an edge's end is a vertex") as u32
+    }
+
+    /// The state of the family at local `root`.
+    fn view(&self, root: u32) -> GrownView<'_> {
+        match &self.grown[root as usize] {
+            Some(g) => GrownView {
+                sample: &g.sample,
+                docs: &g.docs,
+                kind: g.kind,
+            },
+            None => {
+                let id = &self.vertices[root as usize];
+                GrownView {
+                    sample: std::slice::from_ref(id),
+                    docs: std::slice::from_ref(&self.document[*id as usize]),
+                    kind: Reuse::Verbatim,
+                }
+            }
+        }
+    }
+
+    /// Takes `edges`, ordered, and returns the sentences that ended in a
+    /// family.
+    fn cluster(
+        mut self,
+        edges: &[Edge],
+        ask: AskAhead,
+        related: &(impl Fn(u32, u32) -> bool + Sync),
+    ) -> Vec<Grouped> {
+        // Two families that failed to merge are asked about the same sampled
+        // pairs again for every further edge between them, so each answer is
+        // kept, up to about `MAX_KNOWN` of them: then they are forgotten,
+        // which only costs asking again, where a map that kept growing would
+        // be among the largest things a scan of a large dump holds.
+        let mut known: HashMap<(u32, u32), bool> = HashMap::new();
+        for round in edges.chunks(ask.round) {
+            if known.len() >= MAX_KNOWN {
+                known.clear();
+            }
+            if edges.len() > ask.round {
+                self.ask_ahead(round, ask.min_questions, &mut known, related);
+            }
+            for e in round {
+                self.take(e, &mut known, related);
+            }
+        }
+        (0..self.vertices.len() as u32)
+            .filter_map(|v| {
+                let root = self.sets.find(v);
+                (self.sets.set_size(root) >= 2).then(|| Grouped {
+                    member: self.vertices[v as usize],
+                    root: self.vertices[root as usize],
+                    kind: self.view(root).kind,
+                })
+            })
+            .collect()
+    }
+
+    /// Merges the families of `e`'s ends if `e` may join them.
+    fn take(
+        &mut self,
+        e: &Edge,
+        known: &mut HashMap<(u32, u32), bool>,
+        related: impl Fn(u32, u32) -> bool,
+    ) {
+        let (ra, rb) = (
+            self.sets.find(self.local(e.a)),
+            self.sets.find(self.local(e.b)),
+        );
+        if ra == rb {
+            return;
+        }
+        let (ga, gb) = (self.view(ra), self.view(rb));
+        if ga.shares_document(&gb) {
+            return;
+        }
+        let guarded = e.reuse != Reuse::Verbatim;
+        if guarded
+            && !ga.sample.iter().all(|&x| {
+                gb.sample
+                    .iter()
+                    .all(|&y| *known.entry((x, y)).or_insert_with(|| related(x, y)))
+            })
+        {
+            return;
+        }
+        let merged_kind = ga.kind.max(gb.kind).max(e.reuse);
+        let Some(root) = self.sets.union(ra, rb) else {
+            return;
+        };
+        // The root's state grows in place: a family of thousands of
+        // members takes in lone sentences one at a time, and rebuilding its
+        // documents for each would cost the square of its size.
+        let other = if root == ra { rb } else { ra };
+        let other_state = self.grown[other as usize].take();
+        let other_id = &self.vertices[other as usize];
+        let (other_sample, other_docs) = match &other_state {
+            Some(g) => (g.sample.as_slice(), g.docs.as_slice()),
+            None => (
+                std::slice::from_ref(other_id),
+                std::slice::from_ref(&self.document[*other_id as usize]),
+            ),
+        };
+        let root_id = self.vertices[root as usize];
+        let document = self.document;
+        let state = self.grown[root as usize].get_or_insert_with(|| {
+            Box::new(Grown {
+                sample: vec![root_id],
+                docs: vec![document[root_id as usize]],
+                kind: Reuse::Verbatim,
+            })
+        });
+        if guarded {
+            for &x in other_sample {
+                if state.sample.len() < MAX_SAMPLE && !state.sample.contains(&x) {
+                    state.sample.push(x);
+                }
+            }
+        }
+        // Disjoint: two families that share a document are not merged.
+        merge_into(&mut state.docs, other_docs);
+        state.kind = merged_kind;
+    }
+
+    /// Asks `related`, on all threads, what the guarded edges of `round`
+    /// would ask if the families stayed as they are now. Taking the edges
+    /// one by one then finds most answers in `known`, and asks only where
+    /// an earlier merge of the round changed a family. The questions come
+    /// in waves, each edge's next one only once the last was answered yes,
+    /// as taking the edge would ask them: a refused merge asks little.
+    fn ask_ahead(
+        &self,
+        round: &[Edge],
+        min_questions: usize,
+        known: &mut HashMap<(u32, u32), bool>,
+        related: &(impl Fn(u32, u32) -> bool + Sync),
+    ) {
+        // Each guarded edge that could merge two families now, with how far
+        // through their sampled pairs its questions have got.
+        let mut pending: Vec<(GrownView, GrownView, usize)> = round
+            .iter()
+            .filter(|e| e.reuse != Reuse::Verbatim)
+            .filter_map(|e| {
+                let (ra, rb) = (
+                    self.sets.root(self.local(e.a)),
+                    self.sets.root(self.local(e.b)),
+                );
+                let (ga, gb) = (self.view(ra), self.view(rb));
+                (ra != rb && !ga.shares_document(&gb)).then_some((ga, gb, 0))
+            })
+            .collect();
+        loop {
+            let mut questions = Vec::new();
+            pending.retain_mut(|(ga, gb, next)| match ga.first_unknown(gb, *next, known) {
+                Some((at, question)) => {
+                    *next = at;
+                    questions.push(question);
+                    true
+                }
+                None => false,
+            });
+            questions.sort_unstable();
+            questions.dedup();
+            if questions.len() < min_questions.max(1) {
+                return;
+            }
+            let answers: Vec<bool> = questions.par_iter().map(|&(x, y)| related(x, y)).collect();
+            known.extend(questions.into_iter().zip(answers));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Every edge taken in one sequence over all sentences, nothing asked
+    /// ahead: the algorithm as it reads, without the components and waves
+    /// that make it parallel.
+    fn in_one_sequence(
+        document: &[u32],
+        mut edges: Vec<Edge>,
+        related: impl Fn(u32, u32) -> bool + Sync,
+    ) -> Clustering {
+        edges.sort_unstable_by(strongest_first);
+        let never = AskAhead {
+            round: usize::MAX,
+            min_questions: 1,
+        };
+        let grouped = vec![Component::new(document, &edges).cluster(&edges, never, &related)];
+        assemble(document.len(), grouped, edges)
+    }
+
+    fn by_ends(mut edges: Vec<Edge>) -> Vec<Edge> {
+        edges.sort_unstable_by_key(|e| (e.a, e.b));
+        edges
+    }
+
+    proptest! {
+        #[test]
+        fn components_and_questions_asked_ahead_change_nothing(
+            document in proptest::collection::vec(0u32..12, 2..40),
+            ends in proptest::collection::btree_map((0u32..40, 0u32..40), (0usize..3, 0u32..4), 0..150),
+            salt in 0u32..7,
+            round in 1usize..6,
+        ) {
+            let n = document.len() as u32;
+            let kinds = [Reuse::Verbatim, Reuse::Edited, Reuse::Rewritten];
+            let mut edges: Vec<Edge> = ends
+                .into_iter()
+                .map(|((a, b), (kind, similarity))| ((a % n).min(b % n), (a % n).max(b % n), kind, similarity))
+                .filter(|&(a, b, _, _)| a != b)
+                .map(|(a, b, kind, similarity)| Edge { a, b, reuse: kinds[kind], similarity: f64::from(similarity) / 4.0 })
+                .collect();
+            edges.sort_unstable_by_key(|e| (e.a, e.b));
+            edges.dedup_by_key(|e| (e.a, e.b));
+            let related = |x: u32, y: u32| !(x * 7 + y * 13 + salt).is_multiple_of(5);
+            let ask = AskAhead { round, min_questions: 1 };
+            let parallel = cluster_asking(&document, edges.clone(), related, ask);
+            let reference = in_one_sequence(&document, edges, related);
+            prop_assert_eq!(&parallel.families, &reference.families);
+            prop_assert_eq!(&parallel.family_of, &reference.family_of);
+            prop_assert_eq!(by_ends(parallel.kept), by_ends(reference.kept));
+        }
+    }
 
     fn edge(a: u32, b: u32, reuse: Reuse) -> Edge {
         Edge {

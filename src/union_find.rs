@@ -24,6 +24,15 @@ impl UnionFind {
         x
     }
 
+    /// The root of `x`'s set, without shortening paths: for readers that
+    /// may not change the structure.
+    pub fn root(&self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            x = self.parent[x as usize];
+        }
+        x
+    }
+
     /// Joins the sets of `a` and `b`; returns the new root, or `None` if
     /// they were already one set.
     pub fn union(&mut self, a: u32, b: u32) -> Option<u32> {
