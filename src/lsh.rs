@@ -66,8 +66,10 @@ fn area(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
 const MAX_BUCKET_PAIRS: usize = 16;
 
 /// How many lists [`candidate_pairs`] splits its pairs into, by their
-/// first id: merging a band's pairs in is then one small merge per list,
-/// spread over the threads, and a list that outgrows its buffer
+/// first id: sorting a band's pairs and merging them in is then one small
+/// sort and merge per list, spread over the threads (a list's share of a
+/// band on a 250 MB dump, about 20,000 pairs, sorts in cache, where one
+/// sort of all 5 million did not), and a list that outgrows its buffer
 /// reallocates its own share of the pairs, not all of them.
 const PAIR_LISTS: u32 = 256;
 
@@ -91,6 +93,12 @@ where
     F: Fn(u32, Range<usize>, &mut [u32]) + Sync,
     K: Fn(u32, u32) -> bool + Sync,
 {
+    // Pairs are kept in `PAIR_LISTS` lists by ranges of their first id,
+    // from the moment they are found: each list is sorted on its own,
+    // small enough to sort in cache, and merged on its own.
+    let width = ids.iter().max().map_or(1, |&m| m / PAIR_LISTS + 1);
+    let list_of = |pair: (u32, u32)| (pair.0 / width) as usize;
+    let no_lists = || vec![Vec::new(); PAIR_LISTS as usize];
     // One band at a time, all threads on it: its pairs are sorted and made
     // distinct, then merged into the pairs so far in place. A pair that
     // shares many bands (every copy does) is held once, and besides the
@@ -113,34 +121,75 @@ where
             )
             .collect();
         keys.par_sort_unstable();
-        let mut found = Vec::new();
-        for run in keys.chunk_by(|x, y| x.0 == y.0) {
-            push_bucket_pairs(run, &mut found, &keep);
+        // The buckets in a few pieces per thread, cut between buckets, each
+        // piece's pairs put in lists of its own, then each list's pieces
+        // joined, sorted and made distinct.
+        let pieces = rayon::current_num_threads() * 4;
+        let mut cuts = vec![0];
+        for i in 1..pieces {
+            let at = (keys.len() * i / pieces).max(*cuts.last().unwrap_or(&0));
+            let key = keys.get(at).map(|k| k.0);
+            let end = at + keys[at..].iter().take_while(|k| Some(k.0) == key).count();
+            cuts.push(end);
         }
+        cuts.push(keys.len());
+        let mut found: Vec<Vec<Vec<(u32, u32)>>> = cuts
+            .par_windows(2)
+            .map(|cut| {
+                let mut lists = no_lists();
+                for run in keys[cut[0]..cut[1]].chunk_by(|x, y| x.0 == y.0) {
+                    push_bucket_pairs(run, |pair| lists[list_of(pair)].push(pair), &keep);
+                }
+                lists
+            })
+            .collect();
         drop(keys);
-        found.par_sort_unstable();
-        found.dedup();
-        found
+        let by_list: Vec<Vec<Vec<(u32, u32)>>> = (0..PAIR_LISTS as usize)
+            .map(|i| {
+                found
+                    .iter_mut()
+                    .map(|lists| std::mem::take(&mut lists[i]))
+                    .collect()
+            })
+            .collect();
+        drop(found);
+        by_list
+            .into_par_iter()
+            .map(|pieces| {
+                let mut pieces = pieces.into_iter();
+                let mut list = pieces.next().unwrap_or_default();
+                for piece in pieces {
+                    list.extend_from_slice(&piece);
+                }
+                list.sort_unstable();
+                list.dedup();
+                list
+            })
+            .collect()
     };
-    let width = ids.iter().max().map_or(1, |&m| m / PAIR_LISTS + 1);
-    let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); PAIR_LISTS as usize];
-    let merge = |lists: &mut [Vec<(u32, u32)>], new: &[(u32, u32)]| {
-        lists.par_iter_mut().enumerate().for_each(|(i, list)| {
-            let first = |p: &(u32, u32)| p.0 / width < i as u32;
-            let last = |p: &(u32, u32)| p.0 / width <= i as u32;
-            merge_into(
-                list,
-                &new[new.partition_point(first)..new.partition_point(last)],
-            );
-        })
+    // Both in lists by the same ranges of first ids.
+    let merge = |lists: &mut [Vec<(u32, u32)>], new: &[Vec<(u32, u32)>]| {
+        lists
+            .par_iter_mut()
+            .zip(new)
+            .for_each(|(list, new)| merge_into(list, new))
     };
+    let mut lists = no_lists();
     // Merging runs while the next band is grouped; the union does not
     // depend on which finishes first.
-    let mut pending: Vec<(u32, u32)> = Vec::new();
+    let mut pending = no_lists();
     for band in 0..banding.bands {
         let ((), found) = rayon::join(|| merge(&mut lists, &pending), || band_pairs(band));
         pending = found;
-        remove_shared(&mut pending, known.iter().flatten());
+        pending.par_iter_mut().for_each(|list| {
+            if let (Some(first), Some(last)) = (list.first(), list.last()) {
+                let (first, last) = (*first, *last);
+                let known = known.iter().flat_map(|k| {
+                    &k[k.partition_point(|p| *p < first)..k.partition_point(|p| *p <= last)]
+                });
+                remove_shared(list, known);
+            }
+        });
     }
     merge(&mut lists, &pending);
     lists.retain(|list| !list.is_empty());
@@ -166,15 +215,17 @@ fn band_key(values: &[u32], band: usize, bytes: &mut Vec<u8>) -> u64 {
     xxh3_64_with_seed(bytes, band as u64)
 }
 
+/// Passes the pairs of one bucket (ids of equal band keys) that `keep`
+/// accepts to `out`.
 fn push_bucket_pairs(
     run: &[(u64, u32)],
-    out: &mut Vec<(u32, u32)>,
+    mut out: impl FnMut((u32, u32)),
     keep: &(impl Fn(u32, u32) -> bool + Sync),
 ) {
     let mut push = |a: u32, b: u32| {
         let pair = (a.min(b), a.max(b));
         if keep(pair.0, pair.1) {
-            out.push(pair);
+            out(pair);
         }
     };
     if run.len() <= MAX_BUCKET_PAIRS {
