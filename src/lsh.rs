@@ -121,28 +121,20 @@ where
             )
             .collect();
         keys.par_sort_unstable();
-        // The buckets in a few pieces per thread, cut between buckets, each
-        // piece's pairs put in lists of its own, then each list's pieces
-        // joined, sorted and made distinct.
-        let pieces = rayon::current_num_threads() * 4;
-        let mut cuts = vec![0];
-        for i in 1..pieces {
-            let at = (keys.len() * i / pieces).max(*cuts.last().unwrap_or(&0));
-            let key = keys.get(at).map(|k| k.0);
-            let end = at + keys[at..].iter().take_while(|k| Some(k.0) == key).count();
-            cuts.push(end);
-        }
-        cuts.push(keys.len());
-        let mut found: Vec<Vec<Vec<(u32, u32)>>> = cuts
-            .par_windows(2)
-            .map(|cut| {
-                let mut lists = no_lists();
-                for run in keys[cut[0]..cut[1]].chunk_by(|x, y| x.0 == y.0) {
-                    push_bucket_pairs(run, |pair| lists[list_of(pair)].push(pair), &keep);
-                }
-                lists
-            })
-            .collect();
+        // The buckets in a few pieces per thread, each piece's pairs put in
+        // lists of its own, then each list's pieces joined, sorted and made
+        // distinct.
+        let mut found: Vec<Vec<Vec<(u32, u32)>>> =
+            bucket_cuts(&keys, rayon::current_num_threads() * 4)
+                .par_windows(2)
+                .map(|cut| {
+                    let mut lists = no_lists();
+                    for run in keys[cut[0]..cut[1]].chunk_by(|x, y| x.0 == y.0) {
+                        push_bucket_pairs(run, |pair| lists[list_of(pair)].push(pair), &keep);
+                    }
+                    lists
+                })
+                .collect();
         drop(keys);
         let by_list: Vec<Vec<Vec<(u32, u32)>>> = (0..PAIR_LISTS as usize)
             .map(|i| {
@@ -206,6 +198,24 @@ fn remove_shared<'a>(pairs: &mut Vec<(u32, u32)>, other: impl Iterator<Item = &'
     });
 }
 
+/// Where to cut sorted `keys` into about `pieces` pieces of similar size,
+/// each cut between two buckets: the first cut is 0, the last the end.
+fn bucket_cuts(keys: &[(u64, u32)], pieces: usize) -> Vec<usize> {
+    let mut cuts = vec![0];
+    for i in 1..pieces {
+        let at = (keys.len() * i / pieces).max(cuts[cuts.len() - 1]);
+        let bucket = keys.get(at).map(|k| k.0);
+        let end = at
+            + keys[at..]
+                .iter()
+                .take_while(|k| Some(k.0) == bucket)
+                .count();
+        cuts.push(end);
+    }
+    cuts.push(keys.len());
+    cuts
+}
+
 /// `bytes` is scratch space, reused across calls.
 fn band_key(values: &[u32], band: usize, bytes: &mut Vec<u8>) -> u64 {
     bytes.clear();
@@ -260,6 +270,23 @@ mod tests {
             remove_shared(&mut pairs, other.iter());
             let difference: Vec<(u32, u32)> = a.difference(&b).copied().collect();
             prop_assert_eq!(pairs, difference);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn buckets_are_cut_whole_into_pieces(
+            mut keys in proptest::collection::vec((0u64..6, 0u32..100), 0..80),
+            pieces in 1usize..10,
+        ) {
+            keys.sort_unstable();
+            let cuts = bucket_cuts(&keys, pieces);
+            prop_assert_eq!(cuts[0], 0);
+            prop_assert_eq!(cuts[cuts.len() - 1], keys.len());
+            prop_assert!(cuts.windows(2).all(|w| w[0] <= w[1]));
+            for &cut in &cuts[1..cuts.len() - 1] {
+                prop_assert!(cut == keys.len() || keys[cut - 1].0 != keys[cut].0);
+            }
         }
     }
 
