@@ -137,7 +137,7 @@ fn stages(c: &mut Criterion) {
         .collect();
     g.bench_function("cluster", |b| {
         b.iter(|| {
-            cluster::cluster(&document, edges.clone(), |_, _| true)
+            cluster::cluster(&document, edges.clone(), |_, _| true, |_| {})
                 .families
                 .len()
         })

@@ -136,7 +136,7 @@ impl AskAhead {
 /// Clusters the sentences (`document[i]` is sentence `i`'s document) from
 /// `edges`. `related(x, y)` is asked whether
 /// two sentences are related before a non-verbatim edge may join their
-/// families.
+/// families. `advance(n)` is told as each `n` more edges have been taken.
 ///
 /// Edges are taken strongest first, as one sequence. But a merge only reads
 /// and changes the state of the two families it joins, so the connected
@@ -146,14 +146,16 @@ pub fn cluster(
     document: &[u32],
     edges: Vec<Edge>,
     related: impl Fn(u32, u32) -> bool + Sync,
+    advance: impl Fn(u64) + Sync,
 ) -> Clustering {
-    cluster_asking(document, edges, related, AskAhead::DEFAULT)
+    cluster_asking(document, edges, related, advance, AskAhead::DEFAULT)
 }
 
 fn cluster_asking(
     document: &[u32],
     mut edges: Vec<Edge>,
     related: impl Fn(u32, u32) -> bool + Sync,
+    advance: impl Fn(u64) + Sync,
     ask: AskAhead,
 ) -> Clustering {
     let n = document.len();
@@ -174,7 +176,7 @@ fn cluster_asking(
     parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
     let grouped: Vec<Vec<Grouped>> = parts
         .par_iter()
-        .map(|part| Component::new(document, part).cluster(part, ask, &related))
+        .map(|part| Component::new(document, part).cluster(part, ask, &related, &advance))
         .collect();
     drop(parts);
     assemble(n, grouped, edges)
@@ -315,6 +317,7 @@ impl<'a> Component<'a> {
         edges: &[Edge],
         ask: AskAhead,
         related: &(impl Fn(u32, u32) -> bool + Sync),
+        advance: impl Fn(u64),
     ) -> Vec<Grouped> {
         // Two families that failed to merge are asked about the same sampled
         // pairs again for every further edge between them, so each answer is
@@ -332,6 +335,7 @@ impl<'a> Component<'a> {
             for e in round {
                 self.take(e, &mut known, related);
             }
+            advance(round.len() as u64);
         }
         (0..self.vertices.len() as u32)
             .filter_map(|v| {
@@ -477,7 +481,8 @@ mod tests {
             round: usize::MAX,
             min_questions: 1,
         };
-        let grouped = vec![Component::new(document, &edges).cluster(&edges, never, &related)];
+        let grouped =
+            vec![Component::new(document, &edges).cluster(&edges, never, &related, |_| {})];
         assemble(document.len(), grouped, edges)
     }
 
@@ -506,7 +511,12 @@ mod tests {
             edges.dedup_by_key(|e| (e.a, e.b));
             let related = |x: u32, y: u32| !(x * 7 + y * 13 + salt).is_multiple_of(5);
             let ask = AskAhead { round, min_questions: 1 };
-            let parallel = cluster_asking(&document, edges.clone(), related, ask);
+            let taken = std::sync::atomic::AtomicU64::new(0);
+            let count = |n| {
+                taken.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            };
+            let parallel = cluster_asking(&document, edges.clone(), related, count, ask);
+            prop_assert_eq!(taken.into_inner(), edges.len() as u64);
             let reference = in_one_sequence(&document, edges, related);
             prop_assert_eq!(&parallel.families, &reference.families);
             prop_assert_eq!(&parallel.family_of, &reference.family_of);
@@ -529,6 +539,7 @@ mod tests {
             &[0, 1, 2, 3],
             vec![edge(0, 1, Reuse::Verbatim), edge(1, 2, Reuse::Verbatim)],
             |_, _| false,
+            |_| {},
         );
         assert_eq!(c.families.len(), 1);
         assert_eq!(c.families[0].members, [0, 1, 2]);
@@ -545,10 +556,10 @@ mod tests {
             edge(2, 3, Reuse::Verbatim),
             edge(1, 2, Reuse::Rewritten),
         ];
-        let c = cluster(&[0, 1, 2, 3], edges.clone(), |_, _| false);
+        let c = cluster(&[0, 1, 2, 3], edges.clone(), |_, _| false, |_| {});
         assert_eq!(c.families.len(), 2);
         assert_eq!(c.kept.len(), 2);
-        let c = cluster(&[0, 1, 2, 3], edges, |_, _| true);
+        let c = cluster(&[0, 1, 2, 3], edges, |_, _| true, |_| {});
         assert_eq!(c.families.len(), 1);
         assert_eq!(c.families[0].kind, Reuse::Rewritten);
     }
@@ -557,7 +568,7 @@ mod tests {
     fn two_sentences_of_one_document_never_share_a_family() {
         // Sentences 0 and 2 are in document 7; 1 links to both.
         let edges = vec![edge(0, 1, Reuse::Verbatim), edge(1, 2, Reuse::Verbatim)];
-        let c = cluster(&[7, 8, 7], edges, |_, _| true);
+        let c = cluster(&[7, 8, 7], edges, |_, _| true, |_| {});
         assert_eq!(c.families.len(), 1);
         assert_eq!(c.families[0].members, [0, 1]);
         assert_eq!(c.family_of[2], None);
@@ -569,6 +580,7 @@ mod tests {
             &[0, 1, 2, 3, 4, 5],
             vec![edge(4, 5, Reuse::Verbatim), edge(1, 3, Reuse::Verbatim)],
             |_, _| false,
+            |_| {},
         );
         assert_eq!(c.families[0].members, [1, 3]);
         assert_eq!(c.family_of[5], Some(1));

@@ -8,7 +8,7 @@
 use std::sync::{Mutex, RwLock};
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use wiretrace::scan::Progress;
 
 pub struct Bars {
@@ -86,12 +86,20 @@ impl Progress for Bars {
             0 => (None, "{prefix:>12} {spinner} {elapsed}"),
             _ => (
                 Some(total),
-                "{prefix:>12} [{bar:30}] {human_pos}/{human_len} {per_sec} eta {eta}",
+                "{prefix:>12} [{bar:30}] {human_pos}/{human_len} {rate} eta {eta}",
             ),
         };
         let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr());
+        // Whole items per second, grouped like the counts: indicatif's own
+        // `{per_sec}` prints four decimals.
         let style = ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{}/s", HumanCount(state.per_sec() as u64));
+                },
+            )
             .progress_chars("=> ");
         bar.set_style(style);
         if total == 0 {

@@ -519,9 +519,14 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     progress.finish_stage();
     stats.verified_pairs = edges.len();
 
-    progress.stage("cluster", 0);
+    progress.stage("cluster", edges.len() as u64);
     let document: Vec<u32> = sentences.iter().map(|s| s.doc).collect();
-    let clustering = cluster::cluster(&document, edges, |a, b| judge(a, b).is_some());
+    let clustering = cluster::cluster(
+        &document,
+        edges,
+        |a, b| judge(a, b).is_some(),
+        |n| progress.advance(n),
+    );
     for e in &clustering.kept {
         for (me, other) in [(e.a, e.b), (e.b, e.a)] {
             let candidate = Match {
