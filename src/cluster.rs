@@ -67,6 +67,16 @@ struct Grown {
     kind: Reuse,
 }
 
+impl Grown {
+    fn view(&self) -> GrownView<'_> {
+        GrownView {
+            sample: &self.sample,
+            docs: &self.docs,
+            kind: self.kind,
+        }
+    }
+}
+
 /// A family's state borrowed, whether it is grown or a lone sentence.
 #[derive(Clone, Copy)]
 struct GrownView<'a> {
@@ -75,7 +85,7 @@ struct GrownView<'a> {
     kind: Reuse,
 }
 
-impl GrownView<'_> {
+impl<'a> GrownView<'a> {
     /// Two families that share a document are never merged.
     fn shares_document(&self, other: &GrownView) -> bool {
         let (small, large) = if self.docs.len() <= other.docs.len() {
@@ -89,20 +99,34 @@ impl GrownView<'_> {
             .any(|d| large.docs.binary_search(d).is_ok())
     }
 
-    /// The first pair of sampled wordings, from the `from`th in the order
-    /// a merge asks them, whose relation is not in `known`, with its
-    /// position; `None` when the answers in `known` settle the merge.
+    /// A lone sentence's state: its sample is itself, its documents its
+    /// own (`document[id]`).
+    fn lone(id: &'a u32, document: &'a [u32]) -> GrownView<'a> {
+        GrownView {
+            sample: std::slice::from_ref(id),
+            docs: std::slice::from_ref(&document[*id as usize]),
+            kind: Reuse::Verbatim,
+        }
+    }
+
+    /// The pairs of sampled wordings a non-verbatim merge must find
+    /// related, in the order it asks them.
+    fn sampled_pairs<'b>(&'b self, other: &'b GrownView) -> impl Iterator<Item = (u32, u32)> + 'b {
+        self.sample
+            .iter()
+            .flat_map(|&x| other.sample.iter().map(move |&y| (x, y)))
+    }
+
+    /// The first pair of [`GrownView::sampled_pairs`], from the `from`th,
+    /// whose relation is not in `known`, with its position; `None` when
+    /// the answers in `known` settle the merge.
     fn first_unknown(
         &self,
         other: &GrownView,
         from: usize,
         known: &HashMap<(u32, u32), bool>,
     ) -> Option<(usize, (u32, u32))> {
-        let pairs = self
-            .sample
-            .iter()
-            .flat_map(|&x| other.sample.iter().map(move |&y| (x, y)));
-        for (at, pair) in pairs.enumerate().skip(from) {
+        for (at, pair) in self.sampled_pairs(other).enumerate().skip(from) {
             match known.get(&pair) {
                 Some(true) => {}
                 Some(false) => return None,
@@ -294,19 +318,8 @@ impl<'a> Component<'a> {
     /// The state of the family at local `root`.
     fn view(&self, root: u32) -> GrownView<'_> {
         match &self.grown[root as usize] {
-            Some(g) => GrownView {
-                sample: &g.sample,
-                docs: &g.docs,
-                kind: g.kind,
-            },
-            None => {
-                let id = &self.vertices[root as usize];
-                GrownView {
-                    sample: std::slice::from_ref(id),
-                    docs: std::slice::from_ref(&self.document[*id as usize]),
-                    kind: Reuse::Verbatim,
-                }
-            }
+            Some(g) => g.view(),
+            None => GrownView::lone(&self.vertices[root as usize], self.document),
         }
     }
 
@@ -369,11 +382,9 @@ impl<'a> Component<'a> {
         }
         let guarded = e.reuse != Reuse::Verbatim;
         if guarded
-            && !ga.sample.iter().all(|&x| {
-                gb.sample
-                    .iter()
-                    .all(|&y| *known.entry((x, y)).or_insert_with(|| related(x, y)))
-            })
+            && !ga
+                .sampled_pairs(&gb)
+                .all(|(x, y)| *known.entry((x, y)).or_insert_with(|| related(x, y)))
         {
             return;
         }
@@ -386,13 +397,9 @@ impl<'a> Component<'a> {
         // documents for each would cost the square of its size.
         let other = if root == ra { rb } else { ra };
         let other_state = self.grown[other as usize].take();
-        let other_id = &self.vertices[other as usize];
-        let (other_sample, other_docs) = match &other_state {
-            Some(g) => (g.sample.as_slice(), g.docs.as_slice()),
-            None => (
-                std::slice::from_ref(other_id),
-                std::slice::from_ref(&self.document[*other_id as usize]),
-            ),
+        let other_view = match &other_state {
+            Some(g) => g.view(),
+            None => GrownView::lone(&self.vertices[other as usize], self.document),
         };
         let root_id = self.vertices[root as usize];
         let document = self.document;
@@ -404,14 +411,14 @@ impl<'a> Component<'a> {
             })
         });
         if guarded {
-            for &x in other_sample {
+            for &x in other_view.sample {
                 if state.sample.len() < MAX_SAMPLE && !state.sample.contains(&x) {
                     state.sample.push(x);
                 }
             }
         }
         // Disjoint: two families that share a document are not merged.
-        merge_into(&mut state.docs, other_docs);
+        merge_into(&mut state.docs, other_view.docs);
         state.kind = merged_kind;
     }
 
