@@ -14,7 +14,7 @@
 //! It also compares every copy with its source for figures, months and
 //! weekdays that changed (fact drift: "600 dead" became "1,000 dead").
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -142,7 +142,8 @@ pub fn trace(
         .iter()
         .map(|d| wires.agency_of_outlet(&d.outlet))
         .collect();
-    let agencies_in_corpus: Vec<&str> = wire_of_doc.iter().flatten().map(String::as_str).collect();
+    let agencies_in_corpus: HashSet<&str> =
+        wire_of_doc.iter().flatten().map(String::as_str).collect();
     let doc_of_sentence: Vec<usize> = result.sentences.iter().map(|s| s.doc as usize).collect();
     let doc_of = |s: u32| doc_of_sentence[s as usize];
 
@@ -245,13 +246,20 @@ pub fn trace(
             other.map(|o| (s, o))
         })
         .collect();
+    // Most copies are word for word, and the same text states the same
+    // facts: only the others are parsed.
     let changes: Vec<Vec<(DriftKind, String, String)>> = compared
         .par_iter()
         .map(|&(s, other)| {
-            changed_facts(
+            let (a, b) = (
                 &result.sentences[s as usize].text,
                 &result.sentences[other as usize].text,
-            )
+            );
+            if a == b {
+                Vec::new()
+            } else {
+                changed_facts(a, b)
+            }
         })
         .collect();
     for (&(s, other), facts) in compared.iter().zip(changes) {
@@ -276,23 +284,22 @@ pub fn trace(
     }
 
     // Per document upstreams and the outlet matrix.
-    let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // Keyed by borrowed names: a large dump adds a sentence per lookup.
+    let mut pairs: HashMap<(&str, &str), usize> = HashMap::new();
     for (d, doc) in result.documents.iter().enumerate() {
         let mut counts: HashMap<UpstreamRef, usize> = HashMap::new();
         for s in doc.sentences.clone() {
-            let from = match &prov.source_of[s as usize] {
+            let (from, from_outlet) = match &prov.source_of[s as usize] {
                 Some(Source::Sentence(src)) if doc_of(*src) != d => {
-                    UpstreamRef::Document(doc_of(*src) as u32)
+                    let e = doc_of(*src);
+                    let outlet = result.documents[e].outlet.as_str();
+                    (UpstreamRef::Document(e as u32), outlet)
                 }
-                Some(Source::Agency(up)) => UpstreamRef::Agency(up.clone()),
+                Some(Source::Agency(up)) => (UpstreamRef::Agency(up.clone()), up.agency.as_str()),
                 _ => continue,
             };
-            let from_outlet = match &from {
-                UpstreamRef::Document(e) => result.documents[*e as usize].outlet.clone(),
-                UpstreamRef::Agency(up) => up.agency.clone(),
-            };
             *counts.entry(from).or_default() += 1;
-            *pairs.entry((from_outlet, doc.outlet.clone())).or_default() += 1;
+            *pairs.entry((from_outlet, doc.outlet.as_str())).or_default() += 1;
         }
         let mut counts: Vec<UpstreamCount> = counts
             .into_iter()
@@ -305,8 +312,8 @@ pub fn trace(
         .into_iter()
         .filter(|((f, t), _)| f != t)
         .map(|((from, to), sentences)| OutletPair {
-            from,
-            to,
+            from: from.to_owned(),
+            to: to.to_owned(),
             sentences,
         })
         .collect();

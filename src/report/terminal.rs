@@ -121,7 +121,9 @@ pub fn write(
         )
     };
     if order.len() > options.top_articles {
-        order.sort_by(|&a, &b| shares(b).0.total_cmp(&shares(a).0).then(a.cmp(&b)));
+        // Each document's share is counted once, not once per comparison.
+        let shared: Vec<f64> = order.iter().map(|&d| shares(d).0).collect();
+        order.sort_by(|&a, &b| shared[b].total_cmp(&shared[a]).then(a.cmp(&b)));
         order.truncate(options.top_articles);
     }
     let width = order
