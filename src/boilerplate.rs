@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::normalize::{is_number, normalize, words, MONTHS, WEEKDAYS};
+use crate::normalize::{is_number, normalize, Words, MONTHS, WEEKDAYS};
 
 /// Why a paragraph is boilerplate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,45 +105,75 @@ const TIME_WORDS: &[&str] = &[
     "rd",
 ];
 
-/// Judges one paragraph on its own text.
-pub fn classify_line(text: &str) -> Option<Boilerplate> {
-    if looks_like_code(text) {
-        return Some(Boilerplate::Code);
+/// One paragraph as the boilerplate checks read it. Every paragraph of a
+/// dump goes through both checks, so it is normalized once, and only as
+/// many of its words are split off as a check can use: a paragraph longer
+/// than `2 * MAX_WORDS` words is article text to both.
+pub struct Line<'a> {
+    text: &'a str,
+    normalized: String,
+}
+
+impl<'a> Line<'a> {
+    pub fn new(text: &'a str) -> Line<'a> {
+        Line {
+            text,
+            normalized: normalize(text),
+        }
     }
-    if is_tweet_signature(text) {
-        return Some(Boilerplate::Phrase);
+
+    /// The first `limit` words at most.
+    fn words(&self, limit: usize) -> Vec<&str> {
+        Words::new(&self.normalized).take(limit).collect()
     }
-    let normalized = normalize(text);
-    let tokens = words(&normalized);
-    let n_words = tokens.len();
-    let terminal = normalized
-        .trim_end_matches(['"', '\'', ')'])
-        .ends_with(['.', '!', '?']);
-    // A stamp may carry a byline: "Jane Doe, USA TODAY Published 3:55 a.m.
-    // ET July 16, 2018 | Updated 7:15 a.m. ET July 16, 2018".
-    let stamp_words = tokens
-        .iter()
-        .filter(|w| {
-            is_number(w) || TIME_WORDS.contains(w) || MONTHS.contains(w) || WEEKDAYS.contains(w)
-        })
-        .count();
-    if !terminal
-        && n_words <= 2 * MAX_WORDS
-        && stamp_words * 2 > n_words
-        && (n_words <= 12 || stamp_words * 10 >= n_words * 6)
-    {
-        return Some(Boilerplate::Timestamp);
+
+    /// Key of a short line for counting repeats; `None` for article-length
+    /// lines, which are never repeat-boilerplate.
+    pub fn key(&self) -> Option<u64> {
+        (self.words(MAX_WORDS + 1).len() <= MAX_WORDS).then(|| xxh3_64(self.normalized.as_bytes()))
     }
-    if n_words > MAX_WORDS {
-        return None;
+
+    /// Judges the paragraph on its own text.
+    pub fn classify(&self) -> Option<Boilerplate> {
+        if looks_like_code(self.text) {
+            return Some(Boilerplate::Code);
+        }
+        if is_tweet_signature(self.text) {
+            return Some(Boilerplate::Phrase);
+        }
+        let normalized = &self.normalized;
+        // Past this many words neither rule below can hold.
+        let tokens = self.words(2 * MAX_WORDS + 1);
+        let n_words = tokens.len();
+        let terminal = normalized
+            .trim_end_matches(['"', '\'', ')'])
+            .ends_with(['.', '!', '?']);
+        // A stamp may carry a byline: "Jane Doe, USA TODAY Published 3:55 a.m.
+        // ET July 16, 2018 | Updated 7:15 a.m. ET July 16, 2018".
+        let stamp_words = tokens
+            .iter()
+            .filter(|w| {
+                is_number(w) || TIME_WORDS.contains(w) || MONTHS.contains(w) || WEEKDAYS.contains(w)
+            })
+            .count();
+        if !terminal
+            && n_words <= 2 * MAX_WORDS
+            && stamp_words * 2 > n_words
+            && (n_words <= 12 || stamp_words * 10 >= n_words * 6)
+        {
+            return Some(Boilerplate::Timestamp);
+        }
+        if n_words > MAX_WORDS {
+            return None;
+        }
+        if PHRASES.iter().any(|p| normalized.contains(p)) {
+            return Some(Boilerplate::Phrase);
+        }
+        if n_words <= 4 && !terminal {
+            return Some(Boilerplate::Navigation);
+        }
+        None
     }
-    if PHRASES.iter().any(|p| normalized.contains(p)) {
-        return Some(Boilerplate::Phrase);
-    }
-    if n_words <= 4 && !terminal {
-        return Some(Boilerplate::Navigation);
-    }
-    None
 }
 
 /// Script leaked from the page ("window._taboola = window._taboola || [];")
@@ -175,13 +205,6 @@ fn is_tweet_signature(text: &str) -> bool {
         && t.is_char_boundary(t.len() - 4)
         && t[t.len() - 4..].bytes().all(|b| b.is_ascii_digit());
     t.contains("(@") && year
-}
-
-/// Key of a short line for counting repeats; `None` for article-length
-/// lines, which are never repeat-boilerplate.
-pub fn line_key(text: &str) -> Option<u64> {
-    let normalized = normalize(text);
-    (words(&normalized).len() <= MAX_WORDS).then(|| xxh3_64(normalized.as_bytes()))
 }
 
 /// Counts short lines per outlet across documents and reports those that
@@ -230,7 +253,7 @@ mod tests {
             "\u{2014} Donald J. Trump (@realDonaldTrump) July 16, 2018",
             "Gregory Korte and John Fritze , USA TODAY Published 3:55 a.m. ET July 16, 2018 | Updated 7:15 a.m. ET July 16, 2018",
         ] {
-            assert!(classify_line(line).is_some(), "{line}");
+            assert!(Line::new(line).classify().is_some(), "{line}");
         }
     }
 
@@ -243,14 +266,14 @@ mod tests {
             "The talks resume on July 16, 2018.",
             "The company said it would subscribe to the new rules next year, according to a filing with regulators and two people familiar with the matter.",
         ] {
-            assert_eq!(classify_line(line), None, "{line}");
+            assert_eq!(Line::new(line).classify(), None, "{line}");
         }
     }
 
     #[test]
     fn repeats_are_counted_per_outlet_and_document() {
         let mut c = RepeatCounter::default();
-        let k = line_key("Sunday, Jul 15th 2018").unwrap();
+        let k = Line::new("Sunday, Jul 15th 2018").key().unwrap();
         c.add_document("dailymail", [k, k]);
         c.add_document("dailymail", [k]);
         c.add_document("ap", [k]);
@@ -259,6 +282,6 @@ mod tests {
         c.add_document("dailymail", [k, k]);
         c.add_document("ap", [k]);
         assert!(c.repeated(2).is_empty());
-        assert_eq!(line_key(&"word ".repeat(40)), None);
+        assert_eq!(Line::new(&"word ".repeat(40)).key(), None);
     }
 }

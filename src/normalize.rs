@@ -94,24 +94,48 @@ fn map_punctuation(c: char) -> Option<char> {
 /// in-word apostrophes (`korea's`) and digit group separators (`4,123.45`)
 /// so a figure stays one token.
 pub fn words(normalized: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    for (i, c) in normalized.char_indices() {
-        let inside = c.is_alphanumeric()
-            || (start.is_some() && matches!(c, '\'' | ',' | '.') && joins_word(normalized, i, c));
-        match (inside, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push(&normalized[s..i]);
-                start = None;
-            }
-            _ => {}
+    Words::new(normalized).collect()
+}
+
+/// [`words`] one at a time, for callers that need only the first few of a
+/// long paragraph.
+pub struct Words<'a> {
+    text: &'a str,
+    /// Where the next word is looked for.
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    pub fn new(normalized: &'a str) -> Words<'a> {
+        Words {
+            text: normalized,
+            at: 0,
         }
     }
-    if let Some(s) = start {
-        out.push(&normalized[s..]);
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let text = self.text;
+        let mut start: Option<usize> = None;
+        for (offset, c) in text[self.at..].char_indices() {
+            let i = self.at + offset;
+            let inside = c.is_alphanumeric()
+                || (start.is_some() && matches!(c, '\'' | ',' | '.') && joins_word(text, i, c));
+            match (inside, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    self.at = i + c.len_utf8();
+                    return Some(&text[s..i]);
+                }
+                _ => {}
+            }
+        }
+        self.at = text.len();
+        start.map(|s| &text[s..])
     }
-    out
 }
 
 /// An apostrophe joins letters; a comma or point joins digits.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::article::Article;
-use crate::boilerplate::{self, Boilerplate, RepeatCounter};
+use crate::boilerplate::{Boilerplate, Line, RepeatCounter};
 use crate::claim::ClaimViews;
 use crate::clean;
 use crate::cluster::{self, Edge, Family};
@@ -243,8 +243,9 @@ fn draft(article: &Article, wires: &Wires) -> DraftDocument {
     let mut dateline = None;
     for paragraph in &layout.paragraphs {
         let text = &layout.text[paragraph.clone()];
-        let line_key = boilerplate::line_key(text);
-        if let Some(kind) = boilerplate::classify_line(text) {
+        let line = Line::new(text);
+        let line_key = line.key();
+        if let Some(kind) = line.classify() {
             sentences.push(Draft {
                 span: paragraph.clone(),
                 text: display_text(text),

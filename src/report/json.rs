@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{family_outlets, label_counts, outlet_count, round4, total_label_counts};
@@ -134,6 +135,85 @@ fn source_json<'a>(result: &'a ScanResult, source: &'a Source) -> SourceJson<'a>
     }
 }
 
+fn write_record(out: &mut dyn Write, record: &Record) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, record)?;
+    out.write_all(b"\n")
+}
+
+/// One `document` record and its `sentence` records.
+fn write_document(out: &mut Vec<u8>, result: &ScanResult, d: usize) -> io::Result<()> {
+    let doc = &result.documents[d];
+    let mut line = |record: &Record| write_record(&mut *out, record);
+    line(&Record::Document {
+        id: &doc.id,
+        outlet: &doc.outlet,
+        published: doc.published.as_deref(),
+        title: doc.title.as_deref(),
+        url: doc.url.as_deref(),
+        path: &doc.path,
+        sentences: doc.sentences.len(),
+        labels: label_counts(result, d),
+        dateline: doc.dateline.as_ref(),
+        credits: &doc.credits,
+        upstream: result.provenance.upstream[d]
+            .iter()
+            .map(|u| UpstreamJson {
+                from: match &u.source {
+                    UpstreamRef::Document(e) => SourceJsonRef::Document {
+                        doc: &result.documents[*e as usize].id,
+                    },
+                    UpstreamRef::Agency(up) => SourceJsonRef::Agency {
+                        agency: &up.agency,
+                        in_corpus: up.in_corpus,
+                    },
+                },
+                sentences: u.sentences,
+            })
+            .collect(),
+    })?;
+    for id in doc.sentences.start as usize..doc.sentences.end as usize {
+        let s = &result.sentences[id];
+        let best_match = s.best.map(|m| {
+            let other = &result.sentences[m.sentence as usize];
+            BestMatch {
+                doc: &result.documents[other.doc as usize].id,
+                index: other.index,
+                similarity: round4(m.similarity),
+                reuse: m.reuse,
+            }
+        });
+        line(&Record::Sentence {
+            doc: &doc.id,
+            index: s.index,
+            start: s.span.start,
+            end: s.span.end,
+            text: &s.text,
+            label: s.label,
+            family: s.family,
+            best_match,
+            boilerplate: s.boilerplate,
+            repeat_of: s.repeat_of,
+            source: result.provenance.source_of[id]
+                .as_ref()
+                .map(|src| source_json(result, src)),
+            drift: result.provenance.drift[id]
+                .iter()
+                .map(|d| {
+                    let (doc, index) = sentence_ref(result, d.other);
+                    DriftJson {
+                        kind: d.kind,
+                        value: &d.value,
+                        other_value: &d.other_value,
+                        doc,
+                        index,
+                    }
+                })
+                .collect(),
+        })?;
+    }
+    Ok(())
+}
+
 /// Facts about the input that the scan itself does not know.
 #[derive(Debug, Default)]
 pub struct InputSummary {
@@ -145,85 +225,40 @@ pub struct InputSummary {
     pub renamed_ids: Vec<String>,
 }
 
+/// Documents serialized at once before they are written: the output held
+/// in memory is one wave's (about 20 MB of JSON on a Reuters-like dump).
+const DOCUMENTS_PER_WAVE: usize = 4096;
+/// Documents one thread serializes into one buffer.
+const DOCUMENTS_PER_BLOCK: usize = 64;
+
 pub fn write(
     out: &mut dyn Write,
     result: &ScanResult,
     config: &ScanConfig,
     input: &InputSummary,
 ) -> io::Result<()> {
-    let mut line = |record: &Record| -> io::Result<()> {
-        serde_json::to_writer(&mut *out, record)?;
-        out.write_all(b"\n")
-    };
-    for (d, doc) in result.documents.iter().enumerate() {
-        line(&Record::Document {
-            id: &doc.id,
-            outlet: &doc.outlet,
-            published: doc.published.as_deref(),
-            title: doc.title.as_deref(),
-            url: doc.url.as_deref(),
-            path: &doc.path,
-            sentences: doc.sentences.len(),
-            labels: label_counts(result, d),
-            dateline: doc.dateline.as_ref(),
-            credits: &doc.credits,
-            upstream: result.provenance.upstream[d]
-                .iter()
-                .map(|u| UpstreamJson {
-                    from: match &u.source {
-                        UpstreamRef::Document(e) => SourceJsonRef::Document {
-                            doc: &result.documents[*e as usize].id,
-                        },
-                        UpstreamRef::Agency(up) => SourceJsonRef::Agency {
-                            agency: &up.agency,
-                            in_corpus: up.in_corpus,
-                        },
-                    },
-                    sentences: u.sentences,
-                })
-                .collect(),
-        })?;
-        for id in doc.sentences.start as usize..doc.sentences.end as usize {
-            let s = &result.sentences[id];
-            let best_match = s.best.map(|m| {
-                let other = &result.sentences[m.sentence as usize];
-                BestMatch {
-                    doc: &result.documents[other.doc as usize].id,
-                    index: other.index,
-                    similarity: round4(m.similarity),
-                    reuse: m.reuse,
+    // Documents and their sentences are most of the output (several times
+    // the input's size), so they are serialized in parallel, a wave of
+    // blocks at a time, and written in document order.
+    let documents = result.documents.len();
+    for wave in (0..documents).step_by(DOCUMENTS_PER_WAVE) {
+        let end = (wave + DOCUMENTS_PER_WAVE).min(documents);
+        let blocks: Vec<Vec<u8>> = (wave..end)
+            .into_par_iter()
+            .step_by(DOCUMENTS_PER_BLOCK)
+            .map(|first| {
+                let mut buffer = Vec::new();
+                for d in first..(first + DOCUMENTS_PER_BLOCK).min(end) {
+                    write_document(&mut buffer, result, d)?;
                 }
-            });
-            line(&Record::Sentence {
-                doc: &doc.id,
-                index: s.index,
-                start: s.span.start,
-                end: s.span.end,
-                text: &s.text,
-                label: s.label,
-                family: s.family,
-                best_match,
-                boilerplate: s.boilerplate,
-                repeat_of: s.repeat_of,
-                source: result.provenance.source_of[id]
-                    .as_ref()
-                    .map(|src| source_json(result, src)),
-                drift: result.provenance.drift[id]
-                    .iter()
-                    .map(|d| {
-                        let (doc, index) = sentence_ref(result, d.other);
-                        DriftJson {
-                            kind: d.kind,
-                            value: &d.value,
-                            other_value: &d.other_value,
-                            doc,
-                            index,
-                        }
-                    })
-                    .collect(),
-            })?;
+                Ok(buffer)
+            })
+            .collect::<io::Result<_>>()?;
+        for block in blocks {
+            out.write_all(&block)?;
         }
     }
+    let mut line = |record: &Record| write_record(&mut *out, record);
     for (id, family) in result.families.iter().enumerate() {
         let members: Vec<(&str, u32)> = family
             .members
