@@ -68,10 +68,12 @@ const MAX_BUCKET_PAIRS: usize = 16;
 /// Signature values [`candidate_pairs`] asks for in one pass over a set:
 /// as many whole bands as fit. Each pass walks the set (a scan combines
 /// its shingles from word hashes as it goes) and runs the permutations a
-/// vector register at a time, so one pass for several bands costs little
-/// more than one for a single band; the price is holding the group's keys,
-/// 8 bytes per sentence per band.
-const GROUP_PERMS: usize = 16;
+/// vector register at a time, so one pass for a few bands costs little
+/// more than one for a single band. The price is holding the group's keys,
+/// 8 bytes per sentence per band, at the scan's memory peak (the rewrite
+/// tier's LSH): 16 values (5 bands of 3) raised the 250 MB dump's peak by
+/// 61 MiB, 10 (3 bands) by 38 MiB, for about the same speed.
+const GROUP_PERMS: usize = 10;
 
 /// How many lists [`candidate_pairs`] splits its pairs into, by their
 /// first id: sorting a band's pairs and merging them in is then one small
