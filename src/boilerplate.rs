@@ -189,12 +189,23 @@ fn looks_like_code(text: &str) -> bool {
         "document.",
         "var ",
     ];
+    // The marks are ASCII, so they are counted by byte; letters, which
+    // need decoding, only when there are enough marks to matter (prose
+    // paragraphs, nearly all of them, have fewer).
     let code = text
-        .chars()
-        .filter(|c| matches!(c, '{' | '}' | ';' | '=' | '|' | '<' | '>' | '[' | ']'))
+        .bytes()
+        .filter(|b| {
+            matches!(
+                b,
+                b'{' | b'}' | b';' | b'=' | b'|' | b'<' | b'>' | b'[' | b']'
+            )
+        })
         .count();
+    if code < 4 {
+        return false;
+    }
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    code >= 4 && (code * 12 >= letters || MARKERS.iter().any(|m| text.contains(m)))
+    code * 12 >= letters || MARKERS.iter().any(|m| text.contains(m))
 }
 
 /// The attribution line under an embedded tweet:

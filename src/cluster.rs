@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use rayon::prelude::*;
 
 use crate::similarity::Reuse;
@@ -124,7 +126,7 @@ impl<'a> GrownView<'a> {
         &self,
         other: &GrownView,
         from: usize,
-        known: &HashMap<(u32, u32), bool>,
+        known: &Memo,
     ) -> Option<(usize, (u32, u32))> {
         for (at, pair) in self.sampled_pairs(other).enumerate().skip(from) {
             match known.get(&pair) {
@@ -139,6 +141,11 @@ impl<'a> GrownView<'a> {
 
 /// How many answers of `related` one component's clustering keeps at most.
 const MAX_KNOWN: usize = 1 << 20;
+
+/// Answers of `related` by sentence pair. Looked up for every sampled
+/// pair of every merge, so hashed with foldhash, not SipHash: the keys are
+/// our own ids, not input an attacker could choose.
+type Memo = HashMap<(u32, u32), bool, FixedState>;
 
 /// How a large component asks `related` ahead of need, on all threads
 /// (see [`Component::ask_ahead`]).
@@ -337,7 +344,7 @@ impl<'a> Component<'a> {
         // kept, up to about `MAX_KNOWN` of them: then they are forgotten,
         // which only costs asking again, where a map that kept growing would
         // be among the largest things a scan of a large dump holds.
-        let mut known: HashMap<(u32, u32), bool> = HashMap::new();
+        let mut known: Memo = Memo::default();
         for round in edges.chunks(ask.round) {
             if known.len() >= MAX_KNOWN {
                 known.clear();
@@ -363,12 +370,7 @@ impl<'a> Component<'a> {
     }
 
     /// Merges the families of `e`'s ends if `e` may join them.
-    fn take(
-        &mut self,
-        e: &Edge,
-        known: &mut HashMap<(u32, u32), bool>,
-        related: impl Fn(u32, u32) -> bool,
-    ) {
+    fn take(&mut self, e: &Edge, known: &mut Memo, related: impl Fn(u32, u32) -> bool) {
         let (ra, rb) = (
             self.sets.find(self.local(e.a)),
             self.sets.find(self.local(e.b)),
@@ -432,7 +434,7 @@ impl<'a> Component<'a> {
         &self,
         round: &[Edge],
         min_questions: usize,
-        known: &mut HashMap<(u32, u32), bool>,
+        known: &mut Memo,
         related: &(impl Fn(u32, u32) -> bool + Sync),
     ) {
         // Each guarded edge that could merge two families now, with how far

@@ -9,12 +9,14 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use crate::shingle::Profile;
 
 /// Inverse sentence frequency of every content word in a corpus.
 #[derive(Debug, Clone, Default)]
 pub struct Rarity {
-    weight: HashMap<u32, f32>,
+    weight: HashMap<u32, f32, FixedState>,
     /// Weight of a word the table has not seen: as rare as can be.
     unseen: f32,
 }
@@ -22,7 +24,7 @@ pub struct Rarity {
 impl Rarity {
     /// Counts content words over `profiles` (each sentence once).
     pub fn from_profiles<'a>(profiles: impl IntoIterator<Item = &'a Profile>) -> Rarity {
-        let mut df: HashMap<u32, u32> = HashMap::new();
+        let mut df: HashMap<u32, u32, FixedState> = HashMap::default();
         let mut n = 0u32;
         for p in profiles {
             n += 1;

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
@@ -590,7 +591,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
 /// are compared, punctuation is not.
 fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &[Profile]) {
     for d in documents {
-        let mut first: HashMap<u64, u32> = HashMap::new();
+        let mut first: HashMap<u64, u32, FixedState> = HashMap::default();
         for id in d.sentences.clone() {
             let profile = &profiles[id as usize];
             if profile.words().is_empty() {

@@ -10,6 +10,8 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+
+use foldhash::fast::FixedState;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -101,30 +103,10 @@ impl Profile {
         self.with_shingles(<[u32]>::to_vec)
     }
 
-    /// Calls `f` with [`Profile::shingles`], sorted on the stack rather
-    /// than in a new vector when the sentence is not unusually long: the
-    /// verifier asks for them on every candidate pair.
+    /// Calls `f` with [`Profile::shingles`] (see [`with_sorted_distinct`]):
+    /// the verifier asks for them on every candidate pair.
     pub fn with_shingles<R>(&self, f: impl FnOnce(&[u32]) -> R) -> R {
-        const ON_STACK: usize = 64;
-        let hashes = self.shingle_hashes();
-        if hashes.len() > ON_STACK {
-            return f(&sorted_distinct(hashes.collect()));
-        }
-        let mut buffer = [0u32; ON_STACK];
-        let mut n = 0;
-        for h in hashes {
-            buffer[n] = h;
-            n += 1;
-        }
-        buffer[..n].sort_unstable();
-        let mut distinct = 0;
-        for i in 0..n {
-            if distinct == 0 || buffer[distinct - 1] != buffer[i] {
-                buffer[distinct] = buffer[i];
-                distinct += 1;
-            }
-        }
-        f(&buffer[..distinct])
+        with_sorted_distinct(self.shingle_hashes(), f)
     }
 
     /// The hash of every word `k`-shingle in order, repeats included: what
@@ -162,22 +144,18 @@ impl Profile {
         self.figure_count as usize
     }
 
-    /// Sorted, distinct word hashes. Computed when asked, not stored:
-    /// only pairs that pass the verifier's first checks need them, and a
-    /// profile is held for every sentence of a scan.
-    pub fn distinct_words(&self) -> Vec<u32> {
-        sorted_distinct(self.words().to_vec())
+    /// Calls `f` with the sorted, distinct word hashes. Computed when
+    /// asked, not stored: only pairs that pass the verifier's first checks
+    /// need them, and a profile is held for every sentence of a scan.
+    pub fn with_distinct_words<R>(&self, f: impl FnOnce(&[u32]) -> R) -> R {
+        with_sorted_distinct(self.words().iter().copied(), f)
     }
 
-    /// Sorted, distinct hashes of adjacent word pairs; computed when asked,
-    /// like [`Profile::distinct_words`].
-    pub fn bigrams(&self) -> Vec<u32> {
-        sorted_distinct(
-            self.words()
-                .windows(2)
-                .map(|w| w[0].rotate_left(17) ^ w[1])
-                .collect(),
-        )
+    /// Calls `f` with the sorted, distinct hashes of adjacent word pairs;
+    /// computed when asked, like [`Profile::with_distinct_words`].
+    pub fn with_bigrams<R>(&self, f: impl FnOnce(&[u32]) -> R) -> R {
+        let words = self.words();
+        with_sorted_distinct(words.windows(2).map(|w| w[0].rotate_left(17) ^ w[1]), f)
     }
 
     /// One hash of the words and figures in order: equal for sentences
@@ -210,6 +188,34 @@ fn combine_shingle(window: &[u32]) -> u32 {
     });
     let h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     ((h ^ (h >> 29)) >> 32) as u32
+}
+
+/// Calls `f` with `hashes` sorted and deduplicated, on the stack rather
+/// than in a new vector when they are not unusually many: the verifier
+/// builds such sets for both sentences of every pair it looks at closely.
+fn with_sorted_distinct<R>(
+    hashes: impl ExactSizeIterator<Item = u32>,
+    f: impl FnOnce(&[u32]) -> R,
+) -> R {
+    const ON_STACK: usize = 64;
+    if hashes.len() > ON_STACK {
+        return f(&sorted_distinct(hashes.collect()));
+    }
+    let mut buffer = [0u32; ON_STACK];
+    let mut n = 0;
+    for h in hashes {
+        buffer[n] = h;
+        n += 1;
+    }
+    buffer[..n].sort_unstable();
+    let mut distinct = 0;
+    for i in 0..n {
+        if distinct == 0 || buffer[distinct - 1] != buffer[i] {
+            buffer[distinct] = buffer[i];
+            distinct += 1;
+        }
+    }
+    f(&buffer[..distinct])
 }
 
 /// Sorted and deduplicated.
@@ -253,7 +259,7 @@ thread_local! {
 /// single cost of profiling a sentence.
 #[derive(Default)]
 struct StemCache {
-    hash_of: HashMap<Box<str>, u32>,
+    hash_of: HashMap<Box<str>, u32, FixedState>,
 }
 
 impl StemCache {
@@ -286,8 +292,8 @@ fn stemmer() -> &'static Stemmer {
 
 /// The pinned stop-word list: it decides what counts as a content word, so
 /// it lives in the repository rather than in a crate that may change it.
-pub fn stop_words() -> &'static HashSet<&'static str> {
-    static STOP: OnceLock<HashSet<&'static str>> = OnceLock::new();
+pub fn stop_words() -> &'static HashSet<&'static str, FixedState> {
+    static STOP: OnceLock<HashSet<&'static str, FixedState>> = OnceLock::new();
     STOP.get_or_init(|| {
         include_str!("data/stopwords_en.txt")
             .lines()

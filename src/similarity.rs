@@ -139,8 +139,9 @@ impl PairFeatures {
             content_jaccard: quick.content.jaccard(),
             content_containment: quick.content.of_smaller(),
             content_coverage: quick.content.of_larger(),
-            bigram_jaccard: Overlap::of(&a.bigrams(), &b.bigrams()).jaccard(),
-            word_jaccard: Overlap::of(&a.distinct_words(), &b.distinct_words()).jaccard(),
+            bigram_jaccard: a.with_bigrams(|x| b.with_bigrams(|y| Overlap::of(x, y).jaccard())),
+            word_jaccard: a
+                .with_distinct_words(|x| b.with_distinct_words(|y| Overlap::of(x, y).jaccard())),
             lcs_ratio: lcs_len(a.words(), b.words()) as f64
                 / a.words().len().max(b.words().len()).max(1) as f64,
             length_ratio: quick.length_ratio,
