@@ -210,6 +210,13 @@ pub struct ScanResult {
 /// Candidate pairs verified at once; see the verify stage in [`scan`].
 const VERIFY_SLICE: usize = 1 << 20;
 
+/// Items a stage tells its progress of at once, where there are millions
+/// of them (sentences, candidate pairs): the bar's counter is shared by
+/// all threads, and bumping it per item cost about 6 % of a full scan's
+/// CPU time when bars were drawn (25 MB dump, three alternating runs of
+/// each under `script`, 17.2 s against 16.2 s).
+const PROGRESS_STEP: usize = 1024;
+
 /// Reports progress of long stages; the library draws nothing itself.
 pub trait Progress: Sync {
     /// A stage begins; `total` is 0 when its work cannot be counted ahead.
@@ -347,10 +354,12 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
 
     progress.stage("fingerprint", sentences.len() as u64);
     let profiles: Vec<Profile> = sentences
-        .par_iter()
-        .map(|s| {
-            progress.advance(1);
-            Profile::new(&s.text, config.shingle_size)
+        .par_chunks(PROGRESS_STEP)
+        .flat_map_iter(|chunk| {
+            progress.advance(chunk.len() as u64);
+            chunk
+                .iter()
+                .map(|s| Profile::new(&s.text, config.shingle_size))
         })
         .collect();
     progress.finish_stage();
@@ -504,16 +513,22 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     for mut list in candidates {
         while !list.is_empty() {
             let from = list.len().saturating_sub(VERIFY_SLICE);
-            edges.par_extend(list[from..].par_iter().filter_map(|&(a, b)| {
-                progress.advance(1);
-                let (reuse, similarity) = judge(a, b)?;
-                Some(Edge {
-                    a,
-                    b,
-                    reuse,
-                    similarity,
-                })
-            }));
+            edges.par_extend(
+                list[from..]
+                    .par_chunks(PROGRESS_STEP)
+                    .flat_map_iter(|chunk| {
+                        progress.advance(chunk.len() as u64);
+                        chunk.iter().filter_map(|&(a, b)| {
+                            let (reuse, similarity) = judge(a, b)?;
+                            Some(Edge {
+                                a,
+                                b,
+                                reuse,
+                                similarity,
+                            })
+                        })
+                    }),
+            );
             list.truncate(from);
             list.shrink_to_fit();
         }
