@@ -284,7 +284,8 @@ pub fn trace(
     }
 
     // Per document upstreams and the outlet matrix.
-    // Keyed by borrowed names: a large dump adds a sentence per lookup.
+    // Keyed by borrowed names: there is a lookup per copied sentence, and
+    // each used to clone both names.
     let mut pairs: HashMap<(&str, &str), usize> = HashMap::new();
     for (d, doc) in result.documents.iter().enumerate() {
         let mut counts: HashMap<UpstreamRef, usize> = HashMap::new();

@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use foldhash::fast::FixedState;
+use foldhash::fast::{FixedState, RandomState};
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -259,7 +259,8 @@ thread_local! {
 /// single cost of profiling a sentence.
 #[derive(Default)]
 struct StemCache {
-    hash_of: HashMap<Box<str>, u32, FixedState>,
+    /// foldhash, with a seed per process: the keys are the input's words.
+    hash_of: HashMap<Box<str>, u32, RandomState>,
 }
 
 impl StemCache {
