@@ -274,6 +274,17 @@ mod tests {
         }
     }
 
+    proptest! {
+        #[test]
+        fn intersection_counts_shared_elements(
+            a in proptest::collection::btree_set(0u32..60, 0..40),
+            b in proptest::collection::btree_set(0u32..60, 0..40),
+        ) {
+            let (x, y): (Vec<u32>, Vec<u32>) = (a.iter().copied().collect(), b.iter().copied().collect());
+            prop_assert_eq!(intersection_size(&x, &y), a.intersection(&b).count());
+        }
+    }
+
     #[test]
     fn band_values_are_the_signature_slice() {
         let hasher = MinHasher::new(64, 9);
