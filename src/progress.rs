@@ -112,7 +112,7 @@ impl Progress for Bars {
     }
 
     fn advance(&self, n: u64) {
-        // Called once per sentence and per candidate pair: no lock when
+        // Called from every thread of the long stages: no lock when
         // nothing is drawn.
         if !self.enabled {
             return;
