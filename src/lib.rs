@@ -11,7 +11,8 @@
 //! 4. [`normalize`] produces the matching form of a sentence (never shown).
 //! 5. [`shingle`] and [`minhash`] turn sentences into signatures, in
 //!    parallel.
-//! 6. [`lsh`] groups signatures into candidate pairs; [`similarity`]
+//! 6. [`wording`] takes sentences with the same profile as one; [`lsh`]
+//!    groups the wordings' signatures into candidate pairs; [`similarity`]
 //!    verifies and labels them. With a model, [`semantic`] adds candidates
 //!    by meaning, comparing the [`claim`]s inside sentences too.
 //! 7. [`cluster`] links verified pairs into sentence families with a
@@ -47,5 +48,6 @@ pub mod similarity;
 pub mod sorted;
 pub mod synth;
 pub mod union_find;
+pub mod wording;
 
 pub use article::Article;

@@ -24,6 +24,7 @@ use crate::segment::{self, display_text};
 use crate::semantic::{Semantic, SentenceVectors};
 use crate::shingle::Profile;
 use crate::similarity::{sentence_match, Reuse, Verifier};
+use crate::wording::Wordings;
 
 /// Everything a scan can be tuned with. The defaults are the calibrated
 /// ones documented in the README.
@@ -374,37 +375,42 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         })
         .collect();
 
-    // Only pairs from two outlets are reuse worth reporting; LSH drops the
-    // others as it finds them, which on a dump of formulaic wire copy is a
-    // large share of its pairs.
+    // LSH and the verifier work on wordings (see `wording`), numbered from
+    // 0, and only on pairs that can be reuse worth reporting, from two
+    // outlets: LSH drops the others as it finds them, which on a dump of
+    // formulaic wire copy is a large share of its pairs.
     let outlet_index = outlet_indices(&documents, &sentences);
-    let cross_outlet = |a: u32, b: u32| outlet_index[a as usize] != outlet_index[b as usize];
+    let outlet = |s: u32| outlet_index[s as usize];
+    let wordings = Wordings::group(&eligible, |i| profiles[i as usize].key(), outlet);
+    let profile_of = |w: u32| &profiles[wordings.representative(w) as usize];
+    let cross_outlet = |v: u32, w: u32| wordings.span_outlets(v, w, outlet);
+    let all_wordings: Vec<u32> = (0..wordings.len() as u32).collect();
     let mut stats = Stats::default();
     progress.stage("candidates", 0);
-    // Candidate pairs in disjoint lists, each sorted, per tier and split
-    // further by LSH: merging them into one list would briefly hold them
-    // twice over.
+    // Candidate pairs of wordings in disjoint lists, each sorted, per tier
+    // and split further by LSH: merging them into one list would briefly
+    // hold them twice over.
     let mut candidates: Vec<Vec<(u32, u32)>> = Vec::new();
     let verbatim = tier_candidates(
-        &eligible,
+        &all_wordings,
         config,
         config.verbatim_threshold,
-        |i| profiles[i as usize].shingle_hashes(),
+        |w| profile_of(w).shingle_hashes(),
         cross_outlet,
         &[],
         &mut stats.verbatim_banding,
     );
     if config.rewrites {
-        let with_content: Vec<u32> = eligible
+        let with_content: Vec<u32> = all_wordings
             .iter()
             .copied()
-            .filter(|&i| profiles[i as usize].content().len() >= 3)
+            .filter(|&w| profile_of(w).content().len() >= 3)
             .collect();
         let rewrites = tier_candidates(
             &with_content,
             config,
             config.rewrite_threshold,
-            |i| profiles[i as usize].content().iter().copied(),
+            |w| profile_of(w).content().iter().copied(),
             cross_outlet,
             &verbatim,
             &mut stats.rewrite_banding,
@@ -412,6 +418,14 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         candidates.extend(rewrites);
     }
     candidates.extend(verbatim);
+    drop(all_wordings);
+    // The copies within each wording printed by two outlets or more.
+    candidates.push(
+        (0..wordings.len() as u32)
+            .filter(|&w| wordings.is_shared(w))
+            .map(|w| (w, w))
+            .collect(),
+    );
     progress.finish_stage();
     let outlet_of = |i: u32| &documents[sentences[i as usize].doc as usize].outlet;
     let mut views = ClaimViews::none(sentences.len());
@@ -423,13 +437,13 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
                 .copied()
                 .filter(|&i| !profiles[i as usize].is_too_short(min_words))
                 .collect();
-            let wordings = long_enough
+            let to_embed = long_enough
                 .iter()
                 .map(|&i| profiles[i as usize].text_key())
                 .collect::<HashSet<u64>>()
                 .len();
-            if wordings > semantic.max_wordings {
-                stats.semantic_skipped = Some(wordings);
+            if to_embed > semantic.max_wordings {
+                stats.semantic_skipped = Some(to_embed);
                 None
             } else {
                 views = ClaimViews::of_sentences(
@@ -457,11 +471,15 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
                 stats.embedded_wordings = vectors.rows();
                 let close = vectors
                     .candidate_pairs(semantic.min_cosine, |id| outlet_of(views.sentence_of(id)));
+                let wording_of = wordings.index(sentences.len());
                 let mut found: Vec<(u32, u32)> = close
                     .into_iter()
-                    .map(|(a, b)| (views.sentence_of(a), views.sentence_of(b)))
-                    .filter(|&(a, b)| a != b && cross_outlet(a, b))
-                    .map(|(a, b)| (a.min(b), a.max(b)))
+                    .filter_map(|(a, b)| {
+                        let (a, b) = (views.sentence_of(a), views.sentence_of(b));
+                        Some((wording_of[a as usize]?, wording_of[b as usize]?))
+                    })
+                    .filter(|&(v, w)| v != w && cross_outlet(v, w))
+                    .map(|(v, w)| (v.min(w), v.max(w)))
                     .filter(|pair| candidates.iter().all(|l| l.binary_search(pair).is_err()))
                     .collect();
                 found.par_sort_unstable();
@@ -509,7 +527,13 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     // the edges grow: on a large dump the two lists are the biggest things
     // a scan holds, and holding both whole would add one to the other.
     // (Clustering orders the edges itself, so their order here is free.)
+    // A pair of wordings is judged once, by their first sentences, and
+    // stands for its sentences' pairs: the verdict depends on profiles
+    // alone, except that the semantic tier's claim views follow a
+    // sentence's own punctuation, and those of the first sentence are the
+    // ones compared.
     let mut edges: Vec<Edge> = Vec::new();
+    let wordings = &wordings;
     for mut list in candidates {
         while !list.is_empty() {
             let from = list.len().saturating_sub(VERIFY_SLICE);
@@ -518,13 +542,18 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
                     .par_chunks(PROGRESS_STEP)
                     .flat_map_iter(|chunk| {
                         progress.advance(chunk.len() as u64);
-                        chunk.iter().filter_map(|&(a, b)| {
-                            let (reuse, similarity) = judge(a, b)?;
-                            Some(Edge {
-                                a,
-                                b,
-                                reuse,
-                                similarity,
+                        chunk.iter().flat_map(|&(v, w)| {
+                            let verdict =
+                                judge(wordings.representative(v), wordings.representative(w));
+                            verdict.into_iter().flat_map(move |(reuse, similarity)| {
+                                wordings.sentence_pairs(v, w, outlet).into_iter().map(
+                                    move |(a, b)| Edge {
+                                        a,
+                                        b,
+                                        reuse,
+                                        similarity,
+                                    },
+                                )
                             })
                         })
                     }),

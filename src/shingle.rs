@@ -15,7 +15,7 @@ use foldhash::fast::{FixedState, RandomState};
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, Xxh3};
 
 use crate::normalize::{is_number, normalize, words};
 
@@ -170,6 +170,19 @@ impl Profile {
             bytes.push(0);
         }
         xxh3_64(&bytes)
+    }
+
+    /// One hash of the whole profile: sentences with equal keys look the
+    /// same to everything that compares profiles (see [`crate::wording`]).
+    /// Unlike [`Profile::text_key`] it covers the names, which keep their
+    /// case.
+    pub fn key(&self) -> u64 {
+        let mut hasher = Xxh3::new();
+        for h in self.hashes.iter().chain(&self.starts) {
+            hasher.update(&h.to_le_bytes());
+        }
+        hasher.update(self.figures.as_bytes());
+        hasher.digest()
     }
 
     /// Sentences with too little text to fingerprint reliably. Figures do
