@@ -128,7 +128,11 @@ impl ClaimViews {
     }
 
     /// The profile of `id`, with `profiles` for the sentences.
-    pub fn profile<'a>(&'a self, id: u32, profiles: &'a [Profile]) -> &'a Profile {
+    pub fn profile<'a>(
+        &'a self,
+        id: u32,
+        profiles: &'a impl std::ops::Index<usize, Output = Profile>,
+    ) -> &'a Profile {
         if id < self.first {
             &profiles[id as usize]
         } else {

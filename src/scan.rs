@@ -22,7 +22,7 @@ use crate::minhash::MinHasher;
 use crate::provenance::{self, Provenance};
 use crate::segment::{self, display_text};
 use crate::semantic::{Semantic, SentenceVectors};
-use crate::shingle::Profile;
+use crate::shingle::Profiles;
 use crate::similarity::{sentence_match, Reuse, Verifier};
 use crate::wording::Wordings;
 
@@ -216,7 +216,7 @@ const VERIFY_SLICE: usize = 1 << 20;
 /// all threads, and bumping it per item cost about 6 % of a full scan's
 /// CPU time when bars were drawn (25 MB dump, three alternating runs of
 /// each under `script`, 17.2 s against 16.2 s).
-const PROGRESS_STEP: usize = 1024;
+pub(crate) const PROGRESS_STEP: usize = 1024;
 
 /// Reports progress of long stages; the library draws nothing itself.
 pub trait Progress: Sync {
@@ -354,15 +354,12 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     }
 
     progress.stage("fingerprint", sentences.len() as u64);
-    let profiles: Vec<Profile> = sentences
-        .par_chunks(PROGRESS_STEP)
-        .flat_map_iter(|chunk| {
-            progress.advance(chunk.len() as u64);
-            chunk
-                .iter()
-                .map(|s| Profile::new(&s.text, config.shingle_size))
-        })
-        .collect();
+    let profiles = Profiles::of_texts(
+        sentences.len(),
+        |i| &sentences[i].text,
+        config.shingle_size,
+        |n| progress.advance(n),
+    );
     progress.finish_stage();
 
     mark_repeats(&documents, &mut sentences, &profiles);
@@ -633,7 +630,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
 /// Marks sentences that repeat an earlier one of the same document word for
 /// word (page layouts repeat headlines and pull quotes). Words and figures
 /// are compared, punctuation is not.
-fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &[Profile]) {
+fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &Profiles) {
     for d in documents {
         let mut first: HashMap<u64, u32, FixedState> = HashMap::default();
         for id in d.sentences.clone() {

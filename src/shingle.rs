@@ -14,10 +14,12 @@ use std::collections::{HashMap, HashSet};
 use foldhash::fast::{FixedState, RandomState};
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, Xxh3};
 
 use crate::normalize::{is_number, normalize, words};
+use crate::scan::PROGRESS_STEP;
 
 /// The token every figure is replaced with before hashing.
 const NUMBER_TOKEN: &str = "#";
@@ -193,6 +195,83 @@ impl Profile {
     }
 }
 
+/// One profile per distinct sentence text, shared by the sentences that
+/// have it: a syndicated dump prints most of its sentences many times
+/// over, and profiles are among the largest things a scan holds. Indexed
+/// by sentence id, like the sentences.
+#[derive(Debug, Clone, Default)]
+pub struct Profiles {
+    distinct: Vec<Profile>,
+    /// Per sentence, its profile in `distinct`.
+    of_sentence: Vec<u32>,
+}
+
+impl Profiles {
+    /// The profiles of `n` sentences, `text(i)` being sentence `i`'s, with
+    /// `k`-word shingles. `advance(m)` is told as the profiles of `m` more
+    /// sentences are known.
+    pub fn of_texts<'a>(
+        n: usize,
+        text: impl Fn(usize) -> &'a str + Sync,
+        k: usize,
+        advance: impl Fn(u64) + Sync,
+    ) -> Profiles {
+        let text_of = |id: u32| text(id as usize);
+        let mut keyed: Vec<(u64, u32)> = (0..n as u32)
+            .into_par_iter()
+            .map(|id| (xxh3_64(text_of(id).as_bytes()), id))
+            .collect();
+        // Equal texts end up side by side, in id order; texts are compared
+        // only when their hashes are equal, so a collision cannot join two
+        // different texts.
+        keyed.par_sort_unstable_by(|x, y| {
+            x.0.cmp(&y.0)
+                .then_with(|| text_of(x.1).cmp(text_of(y.1)))
+                .then(x.1.cmp(&y.1))
+        });
+        let mut runs: Vec<&[(u64, u32)]> = keyed
+            .chunk_by(|x, y| x.0 == y.0 && text_of(x.1) == text_of(y.1))
+            .collect();
+        // Numbered in order of first sentence, whatever the hashes.
+        runs.par_sort_unstable_by_key(|run| run[0].1);
+        let mut of_sentence = vec![0u32; n];
+        for (index, run) in runs.iter().enumerate() {
+            for &(_, id) in *run {
+                of_sentence[id as usize] = index as u32;
+            }
+        }
+        let distinct = runs
+            .par_chunks(PROGRESS_STEP)
+            .flat_map_iter(|chunk| {
+                advance(chunk.iter().map(|run| run.len() as u64).sum());
+                chunk.iter().map(|run| Profile::new(text_of(run[0].1), k))
+            })
+            .collect();
+        Profiles {
+            distinct,
+            of_sentence,
+        }
+    }
+
+    /// How many sentences there are.
+    pub fn len(&self) -> usize {
+        self.of_sentence.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.of_sentence.is_empty()
+    }
+}
+
+impl std::ops::Index<usize> for Profiles {
+    type Output = Profile;
+
+    /// Sentence `id`'s profile.
+    fn index(&self, id: usize) -> &Profile {
+        &self.distinct[self.of_sentence[id] as usize]
+    }
+}
+
 /// One shingle's hash from its words' hashes. The final avalanche spreads
 /// nearby windows over all bits.
 fn combine_shingle(window: &[u32]) -> u32 {
@@ -320,6 +399,25 @@ pub fn stop_words() -> &'static HashSet<&'static str, FixedState> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Shared profiles are each sentence's own, and equal texts share.
+        #[test]
+        fn profiles_are_each_texts_own(
+            texts in proptest::collection::vec("(Rebels|rebels|took|600|1,000|the|town)( (Rebels|rebels|took|600|1,000|the|town)){0,4}\\.?", 0..30),
+        ) {
+            let profiles = Profiles::of_texts(texts.len(), |i| &texts[i], 3, |_| {});
+            prop_assert_eq!(profiles.len(), texts.len());
+            for (i, text) in texts.iter().enumerate() {
+                prop_assert_eq!(&profiles[i], &Profile::new(text, 3));
+                for (j, other) in texts.iter().enumerate() {
+                    let shared = std::ptr::eq(&profiles[i], &profiles[j]);
+                    prop_assert_eq!(shared, text == other);
+                }
+            }
+        }
+    }
 
     #[test]
     fn figures_are_masked_but_kept() {
