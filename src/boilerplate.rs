@@ -130,7 +130,12 @@ impl<'a> Line<'a> {
     /// Key of a short line for counting repeats; `None` for article-length
     /// lines, which are never repeat-boilerplate.
     pub fn key(&self) -> Option<u64> {
-        (self.words(MAX_WORDS + 1).len() <= MAX_WORDS).then(|| xxh3_64(self.normalized.as_bytes()))
+        (self.count_words(MAX_WORDS + 1) <= MAX_WORDS).then(|| xxh3_64(self.normalized.as_bytes()))
+    }
+
+    /// How many words there are, counting at most `limit`.
+    fn count_words(&self, limit: usize) -> usize {
+        Words::new(&self.normalized).take(limit).count()
     }
 
     /// Judges the paragraph on its own text.
@@ -142,27 +147,37 @@ impl<'a> Line<'a> {
             return Some(Boilerplate::Phrase);
         }
         let normalized = &self.normalized;
-        // Past this many words neither rule below can hold.
-        let tokens = self.words(2 * MAX_WORDS + 1);
-        let n_words = tokens.len();
         let terminal = normalized
             .trim_end_matches(['"', '\'', ')'])
             .ends_with(['.', '!', '?']);
-        // A stamp may carry a byline: "Jane Doe, USA TODAY Published 3:55 a.m.
-        // ET July 16, 2018 | Updated 7:15 a.m. ET July 16, 2018".
-        let stamp_words = tokens
-            .iter()
-            .filter(|w| {
-                is_number(w) || TIME_WORDS.contains(w) || MONTHS.contains(w) || WEEKDAYS.contains(w)
-            })
-            .count();
-        if !terminal
-            && n_words <= 2 * MAX_WORDS
-            && stamp_words * 2 > n_words
-            && (n_words <= 12 || stamp_words * 10 >= n_words * 6)
-        {
-            return Some(Boilerplate::Timestamp);
-        }
+        // A sentence that ends like one is no stamp, and the other rules
+        // need only know whether it is short: prose paragraphs, most of
+        // them, are not looked at word by word.
+        let n_words = if terminal {
+            self.count_words(MAX_WORDS + 1)
+        } else {
+            // Past this many words no rule can hold.
+            let tokens = self.words(2 * MAX_WORDS + 1);
+            let n_words = tokens.len();
+            // A stamp may carry a byline: "Jane Doe, USA TODAY Published
+            // 3:55 a.m. ET July 16, 2018 | Updated 7:15 a.m. ET July 16, 2018".
+            let stamp_words = tokens
+                .iter()
+                .filter(|w| {
+                    is_number(w)
+                        || TIME_WORDS.contains(w)
+                        || MONTHS.contains(w)
+                        || WEEKDAYS.contains(w)
+                })
+                .count();
+            if n_words <= 2 * MAX_WORDS
+                && stamp_words * 2 > n_words
+                && (n_words <= 12 || stamp_words * 10 >= n_words * 6)
+            {
+                return Some(Boilerplate::Timestamp);
+            }
+            n_words
+        };
         if n_words > MAX_WORDS {
             return None;
         }
