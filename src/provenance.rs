@@ -137,11 +137,20 @@ pub fn trace(
         .iter()
         .map(|d| d.published.as_deref().and_then(parse_published))
         .collect();
+    // Asked once per outlet, not per document: a dump has few outlets, and
+    // each answer compares the name with every agency's.
+    let mut agency_of: HashMap<&str, Option<String>> = HashMap::new();
     let wire_of_doc: Vec<Option<String>> = result
         .documents
         .iter()
-        .map(|d| wires.agency_of_outlet(&d.outlet))
+        .map(|d| {
+            agency_of
+                .entry(d.outlet.as_str())
+                .or_insert_with(|| wires.agency_of_outlet(&d.outlet))
+                .clone()
+        })
         .collect();
+    drop(agency_of);
     let agencies_in_corpus: HashSet<&str> =
         wire_of_doc.iter().flatten().map(String::as_str).collect();
     let doc_of_sentence: Vec<usize> = result.sentences.iter().map(|s| s.doc as usize).collect();
