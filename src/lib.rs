@@ -29,6 +29,7 @@ pub mod clean;
 pub mod cluster;
 pub mod credits;
 pub mod dateline;
+mod draft;
 pub mod embed;
 pub mod eval;
 pub mod figures;

@@ -10,17 +10,16 @@ use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::article::Article;
-use crate::boilerplate::{Boilerplate, Line, RepeatCounter};
+use crate::boilerplate::{Boilerplate, RepeatCounter};
 use crate::claim::ClaimViews;
-use crate::clean;
 use crate::cluster::{self, Edge, Family};
 use crate::credits::{Credit, Wires};
 use crate::dateline::Dateline;
+use crate::draft::{DraftDocument, Drafter};
 use crate::idf::Rarity;
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
 use crate::provenance::{self, Provenance};
-use crate::segment::{self, display_text};
 use crate::semantic::{Semantic, SentenceVectors};
 use crate::shingle::Profiles;
 use crate::similarity::{sentence_match, Reuse, Verifier};
@@ -230,61 +229,6 @@ pub trait Progress: Sync {
 pub struct Silent;
 impl Progress for Silent {}
 
-/// One sentence before matching.
-struct Draft {
-    span: Range<usize>,
-    text: String,
-    boilerplate: Option<Boilerplate>,
-    /// Key of its paragraph when short enough to be page furniture.
-    line_key: Option<u64>,
-}
-
-struct DraftDocument {
-    sentences: Vec<Draft>,
-    dateline: Option<Dateline>,
-    credits: Vec<Credit>,
-    hard_wrapped: bool,
-}
-
-fn draft(article: &Article, wires: &Wires) -> DraftDocument {
-    let layout = clean::layout(&article.text);
-    let mut sentences = Vec::new();
-    let mut dateline = None;
-    for paragraph in &layout.paragraphs {
-        let text = &layout.text[paragraph.clone()];
-        let line = Line::new(text);
-        let line_key = line.key();
-        if let Some(kind) = line.classify() {
-            sentences.push(Draft {
-                span: paragraph.clone(),
-                text: display_text(text),
-                boilerplate: Some(kind),
-                line_key,
-            });
-            continue;
-        }
-        let (spans, found) = segment::sentences(&layout.text, paragraph.clone());
-        if dateline.is_none() {
-            dateline = found;
-        }
-        for span in spans {
-            let text = display_text(&layout.text[span.clone()]);
-            sentences.push(Draft {
-                span,
-                text,
-                boilerplate: None,
-                line_key,
-            });
-        }
-    }
-    DraftDocument {
-        sentences,
-        dateline,
-        credits: wires.credits(&layout.text),
-        hard_wrapped: layout.hard_wrapped,
-    }
-}
-
 /// Runs the pipeline over `articles`. It takes them whole so that each
 /// article's text is freed as soon as its sentences are drafted: on a large
 /// dump the texts are as big as the input.
@@ -292,15 +236,17 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     progress.stage("segment", articles.len() as u64);
     // Each article's text is dropped as soon as it is drafted, so the
     // texts and their sentences are never all held at once.
+    let drafter = Drafter::new(&config.wires);
     let (articles, drafts): (Vec<Article>, Vec<DraftDocument>) = articles
         .into_par_iter()
         .map(|mut a| {
-            let d = draft(&a, &config.wires);
+            let d = drafter.draft(&a.text);
             a.text = String::new();
             progress.advance(1);
             (a, d)
         })
         .unzip();
+    drop(drafter);
     progress.finish_stage();
 
     // Short lines that recur across one outlet's articles are furniture.

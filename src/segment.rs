@@ -49,6 +49,15 @@ pub fn article_sentences(text: &str) -> Vec<String> {
 /// A span as shown to people: whitespace (including joined line breaks)
 /// collapsed to single spaces.
 pub fn display_text(text: &str) -> String {
+    // Most spans are already so: single ASCII spaces, none at the ends.
+    let bytes = text.as_bytes();
+    let plain = bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !bytes.windows(2).any(|w| w == b"  ")
+        && !text.chars().any(|c| c.is_whitespace() && c != ' ');
+    if plain {
+        return text.to_owned();
+    }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
