@@ -49,12 +49,19 @@ pub fn article_sentences(text: &str) -> Vec<String> {
 /// A span as shown to people: whitespace (including joined line breaks)
 /// collapsed to single spaces.
 pub fn display_text(text: &str) -> String {
-    // Most spans are already so: single ASCII spaces, none at the ends.
+    // Most spans are already so: single ASCII spaces, none at the ends,
+    // no other whitespace; checked by byte, and by character only where a
+    // non-ASCII character (a no-break space?) could be whitespace.
     let bytes = text.as_bytes();
-    let plain = bytes.first() != Some(&b' ')
-        && bytes.last() != Some(&b' ')
-        && !bytes.windows(2).any(|w| w == b"  ")
-        && !text.chars().any(|c| c.is_whitespace() && c != ' ');
+    let mut after_space = true;
+    let mut ascii = true;
+    let plain = bytes.iter().all(|&b| {
+        let ok = b != b' ' && b > b' ' || b == b' ' && !after_space;
+        after_space = b == b' ';
+        ascii &= b < 0x80;
+        ok
+    }) && !after_space
+        && (ascii || !text.chars().any(|c| !c.is_ascii() && c.is_whitespace()));
     if plain {
         return text.to_owned();
     }
@@ -113,6 +120,17 @@ fn split_quotation(text: &str, span: Range<usize>, out: &mut Vec<Range<usize>>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn display_text_collapses_whitespace(text in "[a b\t\n\u{a0}\u{2019}\u{3000}]{0,12}") {
+            prop_assert_eq!(
+                display_text(&text),
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
 
     fn split(text: &str) -> Vec<&str> {
         sentences(text, 0..text.len())
