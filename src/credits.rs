@@ -8,6 +8,7 @@
 //! the strongest evidence of direction there is: a copy that credits AP
 //! came from AP.
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use serde::Serialize;
 
@@ -84,7 +85,19 @@ const AGENCIES: &[(&str, &[&str])] = &[
 pub struct Wires {
     /// Extra agencies from `--wire NAME`, matched as written.
     extra: Vec<String>,
-    patterns: Vec<(CreditKind, Regex)>,
+    patterns: Vec<CreditPattern>,
+}
+
+/// One way of crediting an agency. Most articles credit nobody, and a
+/// regex search of a whole article costs more than a literal one, so each
+/// pattern that cannot match without certain words first looks for them.
+#[derive(Debug, Clone)]
+struct CreditPattern {
+    kind: CreditKind,
+    regex: Regex,
+    /// Words of which every match has one; `None` when there are no such
+    /// few words.
+    gate: Option<AhoCorasick>,
 }
 
 impl Default for Wires {
@@ -99,7 +112,7 @@ impl Wires {
             extra,
             patterns: Vec::new(),
         };
-        wires.patterns = build_patterns(&wires.alternation());
+        wires.patterns = build_patterns(&wires.alternation(), &wires.names());
         wires
     }
 
@@ -125,6 +138,15 @@ impl Wires {
             .iter()
             .find(|e| e.to_lowercase() == o || e.to_lowercase() == host)
             .cloned()
+    }
+
+    /// Every agency name as written.
+    fn names(&self) -> Vec<&str> {
+        AGENCIES
+            .iter()
+            .flat_map(|(_, n)| n.iter().copied())
+            .chain(self.extra.iter().map(String::as_str))
+            .collect()
     }
 
     fn alternation(&self) -> String {
@@ -153,14 +175,17 @@ impl Wires {
     /// Every credit in `text`, in order of position.
     pub fn credits(&self, text: &str) -> Vec<Credit> {
         let mut out: Vec<Credit> = Vec::new();
-        for (kind, re) in &self.patterns {
-            for caps in re.captures_iter(text) {
+        for pattern in &self.patterns {
+            if pattern.gate.as_ref().is_some_and(|g| !g.is_match(text)) {
+                continue;
+            }
+            for caps in pattern.regex.captures_iter(text) {
                 let (Some(whole), Some(agency)) = (caps.get(0), caps.name("agency")) else {
                     continue;
                 };
                 out.push(Credit {
                     agency: self.canonical(agency.as_str()),
-                    kind: *kind,
+                    kind: pattern.kind,
                     text: whole.as_str().trim().to_owned(),
                     start: whole.start(),
                     end: whole.end(),
@@ -173,46 +198,75 @@ impl Wires {
     }
 }
 
-fn build_patterns(agencies: &str) -> Vec<(CreditKind, Regex)> {
+/// The credit patterns for the agency names `names`, `agencies` being
+/// their regex alternation. A gate must find a word in every text the
+/// regex matches: its words are literal parts of the regex. Where the regex
+/// ignores case, the gate ignores ASCII case, which is the same only for
+/// words without a `k` or an `s` (the Kelvin sign and the long s fold to
+/// them): a test checks the letters the gates use.
+fn build_patterns(agencies: &str, names: &[&str]) -> Vec<CreditPattern> {
     let a = format!(r"(?P<agency>{agencies})");
     let compile = |p: String| Regex::new(&p).expect("credit patterns are valid");
+    let gate = |words: Vec<String>, ascii_case_insensitive: bool| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(ascii_case_insensitive)
+            .build(words)
+            .expect("credit gates are small")
+    };
+    let pattern = |kind, regex, gate| CreditPattern { kind, regex, gate };
     vec![
-        (
+        pattern(
             CreditKind::Dateline,
             compile(format!(
                 r"(?m)^[A-Z][\p{{L}}\d.'’/, -]{{1,50}}\({a}\)\s*(?:--|-|–|—)"
             )),
+            Some(gate(
+                names.iter().map(|n| format!("({n})")).collect(),
+                false,
+            )),
         ),
-        (
+        pattern(
             CreditKind::Byline,
             compile(format!(
                 r"(?mi)^\s*(?:by|from)\s+(?:the\s+)?{a}(?:\s+staff)?\s*$"
             )),
+            None,
         ),
-        (
+        pattern(
             CreditKind::CreditLine,
             compile(r"(?P<agency>\(Reporting by)[^)\n]{1,300}\)".to_owned()),
+            None,
         ),
-        (
+        pattern(
             CreditKind::Contributed,
             compile(format!(
                 r"(?:The\s+)?{a}\s+contributed\s+to\s+this\s+(?:report|story|article)"
             )),
+            Some(gate(vec!["contributed".to_owned()], false)),
         ),
-        (
+        pattern(
             CreditKind::ReportedBy,
             compile(format!(
                 r"(?i:as\s+reported\s+by|reported\s+by|according\s+to)\s+(?:the\s+)?{a}(?:'s)?(?:\s+news\s+agency)?\b"
             )),
+            Some(gate(
+                vec!["reported".to_owned(), "according".to_owned()],
+                true,
+            )),
         ),
-        (
+        pattern(
             CreditKind::Via,
             compile(format!(r"\b(?i:via)\s+(?:the\s+)?{a}\b")),
+            None,
         ),
-        (
+        pattern(
             CreditKind::Copyright,
             compile(format!(
                 r"(?:©|\(c\)|(?i:copyright))\s*(?:\d{{4}}\s+)?(?:The\s+)?{a}\b"
+            )),
+            Some(gate(
+                vec!["©".to_owned(), "(c)".to_owned(), "copyright".to_owned()],
+                true,
             )),
         ),
     ]
@@ -221,6 +275,46 @@ fn build_patterns(agencies: &str) -> Vec<(CreditKind, Regex)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The case-insensitive gates fold ASCII only: no other character may
+    /// match one of their letters under the regexes' `(?i)`.
+    #[test]
+    fn gates_fold_case_as_the_patterns_do() {
+        for letter in "reportedaccordingcopyright".chars() {
+            let re = Regex::new(&format!("(?i)^{letter}$")).expect("a letter is a regex");
+            let others: Vec<char> = (0x80..=0x10FFFF)
+                .filter_map(char::from_u32)
+                .filter(|c| re.is_match(c.encode_utf8(&mut [0; 4])))
+                .collect();
+            assert!(others.is_empty(), "{letter} also matches {others:?}");
+        }
+        // As the rule says, `s` and `k` would not do.
+        let s = Regex::new("(?i)^s$").expect("valid");
+        assert!(s.is_match("\u{17F}"));
+    }
+
+    #[test]
+    fn gated_patterns_still_find_their_credits() {
+        let w = Wires::default();
+        let kinds = |text: &str| -> Vec<CreditKind> {
+            w.credits(text).into_iter().map(|c| c.kind).collect()
+        };
+        assert_eq!(
+            kinds("LONDON (Reuters) - Shares fell."),
+            [CreditKind::Dateline]
+        );
+        assert_eq!(kinds("LONDON (reuters) - Shares fell."), []);
+        assert_eq!(
+            kinds("The Associated Press contributed to this report."),
+            [CreditKind::Contributed]
+        );
+        assert_eq!(
+            kinds("Shares fell, ACCORDING TO Reuters."),
+            [CreditKind::ReportedBy]
+        );
+        assert_eq!(kinds("Photo COPYRIGHT 2024 AFP"), [CreditKind::Copyright]);
+        assert_eq!(kinds("Photo (c) AFP"), [CreditKind::Copyright]);
+    }
 
     fn agencies(text: &str) -> Vec<(String, CreditKind)> {
         Wires::default()
