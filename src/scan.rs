@@ -187,7 +187,11 @@ pub struct Document {
 /// Counts worth a line in the summary.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Stats {
+    /// Sentences taken as one wording each (see [`crate::wording`]).
+    pub wordings: usize,
+    /// Pairs of wordings the verifier judged.
     pub candidate_pairs: usize,
+    /// Pairs of sentences the verified pairs of wordings stand for.
     pub verified_pairs: usize,
     pub verbatim_banding: (usize, usize),
     pub rewrite_banding: (usize, usize),
@@ -328,7 +332,10 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     let profile_of = |w: u32| &profiles[wordings.representative(w) as usize];
     let cross_outlet = |v: u32, w: u32| wordings.span_outlets(v, w, outlet);
     let all_wordings: Vec<u32> = (0..wordings.len() as u32).collect();
-    let mut stats = Stats::default();
+    let mut stats = Stats {
+        wordings: wordings.len(),
+        ..Stats::default()
+    };
     progress.stage("candidates", 0);
     // Candidate pairs of wordings in disjoint lists, each sorted, per tier
     // and split further by LSH: merging them into one list would briefly
