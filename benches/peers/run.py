@@ -35,8 +35,10 @@ Why the jobs are comparable, and where they are not:
   They neither verify nor cluster: their job is a strict subset.
 - rensa's LSH needs num_perm divisible by the band count, so it sketches
   125 permutations (the 25 x 5 values the LSH reads) instead of 128.
-- wiretrace leaves boilerplate and in-article repeats out of LSH and caps a
-  huge bucket's pairs (chain + star); the peers index every sentence of 5+
+- wiretrace leaves boilerplate and in-article repeats out of LSH, caps a
+  huge bucket's pairs (chain + star), and fingerprints and pairs each
+  wording (sentences with the same words, figures and names) once, so its
+  count is of pairs of wordings; the peers index every sentence of 5+
   words, so a line like "Subscribe to the outlet-05 newsletter" makes a
   bucket whose pairs grow with the square of the dump. The table shows
   each tool's candidate pair counts so this is visible.
@@ -342,7 +344,8 @@ def main():
     print()
     print("MB/s and the ratio use the median. Peak RSS is the largest of the runs. Peers' sentences are regex splits; wiretrace's are its "
           "segmenter's. Candidate pairs: all distinct pairs the LSH returned, and (in brackets) those "
-          "from different outlets; wiretrace reports only the latter, after leaving boilerplate out "
+          "from different outlets; wiretrace reports only the latter, as pairs of wordings (sentences with "
+          "the same words, figures and names taken as one), after leaving boilerplate out "
           f"and capping huge buckets. Logs of every run: {workdir / 'logs'}.")
 
 
