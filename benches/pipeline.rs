@@ -85,7 +85,7 @@ fn stages(c: &mut Criterion) {
             profiles
                 .iter()
                 .map(|p| {
-                    hasher.signature_into(p.shingle_hashes(), &mut signature);
+                    hasher.signature_into(p.shingles().iter().copied(), &mut signature);
                     signature[0] as u64
                 })
                 .sum::<u64>()
@@ -99,7 +99,7 @@ fn stages(c: &mut Criterion) {
                 Banding::for_threshold(0.5, 128),
                 &ids,
                 |id, perms, out| {
-                    hasher.values_into(profiles[id as usize].shingle_hashes(), perms, out)
+                    hasher.values_into(profiles[id as usize].shingles().iter().copied(), perms, out)
                 },
                 |_, _| true,
                 &[],

@@ -345,7 +345,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         &all_wordings,
         config,
         config.verbatim_threshold,
-        |w| profile_of(w).shingle_hashes(),
+        |w| profile_of(w).shingles().iter().copied(),
         cross_outlet,
         &[],
         &mut stats.verbatim_banding,

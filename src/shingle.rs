@@ -31,13 +31,13 @@ const NAME_SEED: u64 = 0x5752_4954_4533;
 
 /// What matching needs to know about one sentence.
 ///
-/// A scan holds one per sentence, so its parts share one allocation: the
-/// word hashes, then the content-word and name hashes, back to back. Five
-/// vectors and a string per figure cost more in headers and allocator
-/// overhead than the hashes themselves on short news sentences. Shingles
-/// are not stored at all: they are as many as the words, and are combined
-/// from the word hashes when asked for, which costs less than holding a
-/// seventh of a large scan's memory.
+/// A scan holds one per distinct sentence text, and its parts share one
+/// allocation: the word hashes, then the content-word, name and shingle
+/// hashes, back to back. Five vectors and a string per figure cost more in
+/// headers and allocator overhead than the hashes themselves on short news
+/// sentences. Shingles are stored sorted: the verifier compares them on
+/// every candidate pair, and building them there for both sentences was
+/// most of its time (held once per distinct text, they cost little).
 ///
 /// Hashes are 32 bits. They are only ever compared between the two
 /// sentences of a pair, and two sentences of some 25 words each share a
@@ -47,10 +47,8 @@ const NAME_SEED: u64 = 0x5752_4954_4533;
 pub struct Profile {
     /// Words, content words and names (see the accessors).
     hashes: Box<[u32]>,
-    /// Where the content words and names begin in `hashes`.
-    starts: [u32; 2],
-    /// Words per shingle.
-    shingle_size: u32,
+    /// Where the content words, names and shingles begin in `hashes`.
+    starts: [u32; 3],
     /// The figures, in order, as normalized text, each followed by a space.
     figures: Box<str>,
     figure_count: u32,
@@ -80,15 +78,18 @@ impl Profile {
             .iter()
             .map(|w| hash32(w.as_bytes(), WORD_SEED))
             .collect();
-        let mut starts = [0u32; 2];
+        let mut starts = [0u32; 3];
         starts[0] = hashes.len() as u32;
         hashes.extend(content_words(&masked));
         starts[1] = hashes.len() as u32;
         hashes.extend(names(text));
+        starts[2] = hashes.len() as u32;
+        let words = &hashes[..starts[0] as usize];
+        let shingles = sorted_distinct(shingle_windows(words, k).collect());
+        hashes.extend(shingles);
         Profile {
             hashes: hashes.into_boxed_slice(),
             starts,
-            shingle_size: k.max(1) as u32,
             figures: figures.into_boxed_str(),
             figure_count,
         }
@@ -99,29 +100,10 @@ impl Profile {
         &self.hashes[..self.starts[0] as usize]
     }
 
-    /// Sorted, distinct hashes of word `k`-shingles (verbatim tier).
-    /// Computed when asked, not stored (see [`Profile`]).
-    pub fn shingles(&self) -> Vec<u32> {
-        self.with_shingles(<[u32]>::to_vec)
-    }
-
-    /// Calls `f` with [`Profile::shingles`] (see [`with_sorted_distinct`]):
-    /// the verifier asks for them on every candidate pair.
-    pub fn with_shingles<R>(&self, f: impl FnOnce(&[u32]) -> R) -> R {
-        with_sorted_distinct(self.shingle_hashes(), f)
-    }
-
-    /// The hash of every word `k`-shingle in order, repeats included: what
-    /// MinHash needs, as the minimum of a set does not change when an
-    /// element repeats, without the sort [`Profile::shingles`] does.
-    ///
-    /// Shingles combine the word hashes rather than rehashing the text; a
-    /// sentence shorter than `k` words is one shingle, so it can still
-    /// match an identical sentence.
-    pub fn shingle_hashes(&self) -> impl ExactSizeIterator<Item = u32> + '_ {
-        let words = self.words();
-        let k = (self.shingle_size as usize).clamp(1, words.len().max(1));
-        words.windows(k).map(combine_shingle)
+    /// Sorted, distinct hashes of word `k`-shingles (verbatim tier): what
+    /// MinHash and the verifier take.
+    pub fn shingles(&self) -> &[u32] {
+        &self.hashes[self.starts[2] as usize..]
     }
 
     /// Sorted, distinct hashes of stemmed content words (rewrite tier).
@@ -132,7 +114,7 @@ impl Profile {
     /// Sorted, distinct hashes of capitalised words after the first: a
     /// cheap stand-in for the names a claim is about.
     pub fn names(&self) -> &[u32] {
-        &self.hashes[self.starts[1] as usize..]
+        &self.hashes[self.starts[1] as usize..self.starts[2] as usize]
     }
 
     /// The figures, in order, as normalized text without thousands
@@ -270,6 +252,14 @@ impl std::ops::Index<usize> for Profiles {
     fn index(&self, id: usize) -> &Profile {
         &self.distinct[self.of_sentence[id] as usize]
     }
+}
+
+/// The hash of every `k`-shingle of `words` in order. Shingles combine the
+/// word hashes rather than rehashing the text; a sentence shorter than `k`
+/// words is one shingle, so it can still match an identical sentence.
+fn shingle_windows(words: &[u32], k: usize) -> impl ExactSizeIterator<Item = u32> + '_ {
+    let k = k.clamp(1, words.len().max(1));
+    words.windows(k).map(combine_shingle)
 }
 
 /// One shingle's hash from its words' hashes. The final avalanche spreads
@@ -431,12 +421,11 @@ mod tests {
 
     #[test]
     fn shingles_are_the_sorted_distinct_window_hashes_at_any_length() {
-        // Repeated phrases make repeated windows; past 64 words the set is
-        // built on the heap instead of the stack.
+        // Repeated phrases make repeated windows.
         for n in [0, 1, 2, 3, 4, 20, 63, 64, 65, 66, 200] {
             let text: Vec<String> = (0..n).map(|i| format!("word{}", i % 7)).collect();
             let profile = Profile::new(&text.join(" "), 3);
-            let mut expected: Vec<u32> = profile.shingle_hashes().collect();
+            let mut expected: Vec<u32> = shingle_windows(profile.words(), 3).collect();
             expected.sort_unstable();
             expected.dedup();
             assert_eq!(profile.shingles(), expected, "{n} words");
