@@ -66,14 +66,14 @@ fn area(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
 const MAX_BUCKET_PAIRS: usize = 16;
 
 /// Signature values [`candidate_pairs`] asks for in one pass over a set:
-/// as many whole bands as fit. Each pass walks the set (a scan combines
-/// its shingles from word hashes as it goes) and runs the permutations a
-/// vector register at a time, so one pass for a few bands costs little
-/// more than one for a single band. The price is holding the group's keys,
-/// 8 bytes per sentence per band, at the scan's memory peak (the rewrite
-/// tier's LSH). On the 250 MB dump, one run each: 16 values (5 bands of 3)
-/// peaked at 1,519 MiB, 10 (3 bands) at 1,496 MiB, against 1,458 MiB
-/// before grouping, with the candidates stage as fast (34.7 s, 34.0 s).
+/// as many whole bands as fit. Each pass walks the set and runs the
+/// permutations a vector register at a time, so one pass for a few bands
+/// costs little more than one for a single band. The price is holding the
+/// group's keys, 8 bytes per id per band. On the 250 MB dump at a9c4556,
+/// when a scan's ids were sentences and its peak came in the rewrite
+/// tier's LSH, one run each: 16 values (5 bands of 3) peaked at 1,519 MiB,
+/// 10 (3 bands) at 1,496 MiB, against 1,458 MiB before grouping, with the
+/// candidates stage as fast (34.7 s, 34.0 s).
 const GROUP_PERMS: usize = 10;
 
 /// How many lists [`candidate_pairs`] splits its pairs into, by their

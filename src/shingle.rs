@@ -42,7 +42,7 @@ const NAME_SEED: u64 = 0x5752_4954_4533;
 /// Hashes are 32 bits. They are only ever compared between the two
 /// sentences of a pair, and two sentences of some 25 words each share a
 /// hash by chance about once in 10 million pairs (25 × 25 / 2^32), while
-/// profiles are the largest thing a scan holds: 64-bit hashes doubled it.
+/// 64-bit hashes doubled the profiles, once the largest thing a scan held.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
     /// Words, content words and names (see the accessors).
@@ -161,8 +161,10 @@ impl Profile {
     /// Unlike [`Profile::text_key`] it covers the names, which keep their
     /// case.
     pub fn key(&self) -> u64 {
+        // The shingles follow from the words, so they are left out.
         let mut hasher = Xxh3::new();
-        for h in self.hashes.iter().chain(&self.starts) {
+        let derived = self.starts[2] as usize;
+        for h in self.hashes[..derived].iter().chain(&self.starts[..2]) {
             hasher.update(&h.to_le_bytes());
         }
         hasher.update(self.figures.as_bytes());
