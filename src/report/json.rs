@@ -135,7 +135,10 @@ fn source_json<'a>(result: &'a ScanResult, source: &'a Source) -> SourceJson<'a>
     }
 }
 
-fn write_record(out: &mut dyn Write, record: &Record) -> io::Result<()> {
+/// Generic over the writer: serde writes a record in many small pieces,
+/// and into a `Vec` they are inlined copies where through `dyn Write` each
+/// was a call (about a fifth of the JSON stage of a 250 MB scan).
+fn write_record<W: Write + ?Sized>(out: &mut W, record: &Record) -> io::Result<()> {
     serde_json::to_writer(&mut *out, record)?;
     out.write_all(b"\n")
 }

@@ -8,24 +8,26 @@ pub mod terminal;
 
 use std::collections::BTreeMap;
 
-use crate::scan::{Label, ScanResult};
+use crate::scan::{Label, ScanResult, Sentence};
 
 /// Sentences per label for one document (all labels present, zero or not).
 pub fn label_counts(result: &ScanResult, doc: usize) -> BTreeMap<Label, usize> {
-    let mut counts: BTreeMap<Label, usize> = Label::ALL.iter().map(|l| (*l, 0)).collect();
-    for s in &result.sentences[range(&result.documents[doc].sentences)] {
-        *counts.entry(s.label).or_default() += 1;
-    }
-    counts
+    count_labels(&result.sentences[range(&result.documents[doc].sentences)])
 }
 
 /// Sentences per label over the whole corpus.
 pub fn total_label_counts(result: &ScanResult) -> BTreeMap<Label, usize> {
-    let mut counts: BTreeMap<Label, usize> = Label::ALL.iter().map(|l| (*l, 0)).collect();
-    for s in &result.sentences {
-        *counts.entry(s.label).or_default() += 1;
+    count_labels(&result.sentences)
+}
+
+/// Counted in an array, not in the map: a map entry per sentence cost a
+/// quarter of a second per report on a 250 MB dump.
+fn count_labels(sentences: &[Sentence]) -> BTreeMap<Label, usize> {
+    let mut counts = [0; Label::ALL.len()];
+    for s in sentences {
+        counts[s.label as usize] += 1;
     }
-    counts
+    Label::ALL.into_iter().zip(counts).collect()
 }
 
 /// Family indices, largest family first (ties: lower index first).
@@ -73,4 +75,33 @@ fn range(r: &std::ops::Range<u32>) -> std::ops::Range<usize> {
 /// bits of floating point arithmetic.
 pub fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `count_labels` indexes its array by the label's discriminant.
+    #[test]
+    fn labels_are_counted_under_their_own_names() {
+        let sentence = |label| Sentence {
+            doc: 0,
+            index: 0,
+            span: 0..0,
+            text: String::new(),
+            label,
+            boilerplate: None,
+            repeat_of: None,
+            family: None,
+            best: None,
+        };
+        for (i, &label) in Label::ALL.iter().enumerate() {
+            let sentences: Vec<Sentence> = (0..=i).map(|_| sentence(label)).collect();
+            let counts = count_labels(&sentences);
+            assert_eq!(counts.len(), Label::ALL.len());
+            for (&l, &n) in &counts {
+                assert_eq!(n, if l == label { i + 1 } else { 0 }, "{label:?}");
+            }
+        }
+    }
 }
