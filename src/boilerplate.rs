@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use foldhash::fast::FixedState;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -234,22 +235,28 @@ fn is_tweet_signature(text: &str) -> bool {
 }
 
 /// Counts short lines per outlet across documents and reports those that
-/// recur in at least `min_documents` documents of one outlet.
+/// recur in at least `min_documents` documents of one outlet. Outlets are
+/// given as dense indices: a dump has millions of such lines, and hashing
+/// and cloning the outlet's name for each was most of the counting.
 #[derive(Debug, Default)]
 pub struct RepeatCounter {
-    seen: HashMap<(String, u64), u32>,
+    seen: HashMap<(u32, u64), u32, FixedState>,
+    /// One document's distinct keys, kept to reuse its allocation.
+    distinct: HashSet<u64, FixedState>,
 }
 
 impl RepeatCounter {
-    /// Adds one document's distinct line keys.
-    pub fn add_document(&mut self, outlet: &str, keys: impl IntoIterator<Item = u64>) {
-        let distinct: HashSet<u64> = keys.into_iter().collect();
-        for key in distinct {
-            *self.seen.entry((outlet.to_owned(), key)).or_default() += 1;
+    /// Adds one document's line keys; `outlet` is its outlet's index.
+    pub fn add_document(&mut self, outlet: u32, keys: impl IntoIterator<Item = u64>) {
+        self.distinct.clear();
+        self.distinct.extend(keys);
+        for &key in &self.distinct {
+            *self.seen.entry((outlet, key)).or_default() += 1;
         }
     }
 
-    pub fn repeated(self, min_documents: u32) -> HashSet<(String, u64)> {
+    /// The `(outlet, key)` pairs seen in `min_documents` documents or more.
+    pub fn repeated(self, min_documents: u32) -> HashSet<(u32, u64), FixedState> {
         self.seen
             .into_iter()
             .filter(|(_, n)| *n >= min_documents)
@@ -300,13 +307,14 @@ mod tests {
     fn repeats_are_counted_per_outlet_and_document() {
         let mut c = RepeatCounter::default();
         let k = Line::new("Sunday, Jul 15th 2018").key().unwrap();
-        c.add_document("dailymail", [k, k]);
-        c.add_document("dailymail", [k]);
-        c.add_document("ap", [k]);
-        assert!(c.repeated(2).contains(&("dailymail".to_owned(), k)));
+        let (dailymail, ap) = (0, 1);
+        c.add_document(dailymail, [k, k]);
+        c.add_document(dailymail, [k]);
+        c.add_document(ap, [k]);
+        assert!(c.repeated(2).contains(&(dailymail, k)));
         let mut c = RepeatCounter::default();
-        c.add_document("dailymail", [k, k]);
-        c.add_document("ap", [k]);
+        c.add_document(dailymail, [k, k]);
+        c.add_document(ap, [k]);
         assert!(c.repeated(2).is_empty());
         assert_eq!(Line::new(&"word ".repeat(40)).key(), None);
     }

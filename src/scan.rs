@@ -254,23 +254,24 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     progress.finish_stage();
 
     // Short lines that recur across one outlet's articles are furniture.
+    let outlet_of_document = outlet_indices(articles.iter().map(|a| a.outlet.as_str()));
     let mut counter = RepeatCounter::default();
-    for (article, d) in articles.iter().zip(&drafts) {
-        counter.add_document(
-            &article.outlet,
-            d.sentences.iter().filter_map(|s| s.line_key),
-        );
+    for (d, &outlet) in drafts.iter().zip(&outlet_of_document) {
+        counter.add_document(outlet, d.sentences.iter().filter_map(|s| s.line_key));
     }
     let repeated = counter.repeated(config.boilerplate_min_documents);
 
     let mut documents = Vec::with_capacity(articles.len());
-    let mut sentences = Vec::new();
+    // Sized up front: grown by doubling, the largest vector of the scan was
+    // briefly held twice, and set the peak of a verbatim scan.
+    let mut sentences = Vec::with_capacity(drafts.iter().map(|d| d.sentences.len()).sum());
     for (doc, (article, d)) in articles.into_iter().zip(drafts).enumerate() {
         let first = sentences.len() as u32;
+        let outlet = outlet_of_document[doc];
         for (index, s) in d.sentences.into_iter().enumerate() {
             let boilerplate = s.boilerplate.or_else(|| {
                 s.line_key
-                    .filter(|k| repeated.contains(&(article.outlet.clone(), *k)))
+                    .filter(|k| repeated.contains(&(outlet, *k)))
                     .map(|_| Boilerplate::Repeated)
             });
             sentences.push(Sentence {
@@ -326,7 +327,10 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     // 0, and only on pairs that can be reuse worth reporting, from two
     // outlets: LSH drops the others as it finds them, which on a dump of
     // formulaic wire copy is a large share of its pairs.
-    let outlet_index = outlet_indices(&documents, &sentences);
+    let outlet_index: Vec<u32> = sentences
+        .iter()
+        .map(|s| outlet_of_document[s.doc as usize])
+        .collect();
     let outlet = |s: u32| outlet_index[s as usize];
     let wordings = Wordings::group(&eligible, |i| profiles[i as usize].key(), outlet);
     let profile_of = |w: u32| &profiles[wordings.representative(w) as usize];
@@ -603,20 +607,15 @@ fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &P
     }
 }
 
-/// Each sentence's outlet as a dense index, for comparing outlets in hot
-/// loops without comparing their names.
-fn outlet_indices(documents: &[Document], sentences: &[Sentence]) -> Vec<u32> {
+/// Each document's outlet as a dense index, given the documents' outlets,
+/// for comparing outlets in hot loops without comparing their names.
+fn outlet_indices<'a>(outlets: impl Iterator<Item = &'a str>) -> Vec<u32> {
     let mut index: HashMap<&str, u32> = HashMap::new();
-    let of_document: Vec<u32> = documents
-        .iter()
-        .map(|d| {
+    outlets
+        .map(|o| {
             let next = index.len() as u32;
-            *index.entry(d.outlet.as_str()).or_insert(next)
+            *index.entry(o).or_insert(next)
         })
-        .collect();
-    sentences
-        .iter()
-        .map(|s| of_document[s.doc as usize])
         .collect()
 }
 
