@@ -43,7 +43,7 @@ const NAME_SEED: u64 = 0x5752_4954_4533;
 /// sentences of a pair, and two sentences of some 25 words each share a
 /// hash by chance about once in 10 million pairs (25 × 25 / 2^32), while
 /// 64-bit hashes doubled the profiles, once the largest thing a scan held.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     /// Words, content words and names (see the accessors).
     hashes: Box<[u32]>,
@@ -52,6 +52,10 @@ pub struct Profile {
     /// The figures, in order, as normalized text, each followed by a space.
     figures: Box<str>,
     figure_count: u32,
+    /// [`Profile::text_key`] and [`Profile::key`], hashed once: a scan asks
+    /// for them per sentence, and most sentences share their profile.
+    text_key: u64,
+    key: u64,
 }
 
 impl Profile {
@@ -87,12 +91,17 @@ impl Profile {
         let words = &hashes[..starts[0] as usize];
         let shingles = sorted_distinct(shingle_windows(words, k).collect());
         hashes.extend(shingles);
-        Profile {
+        let mut profile = Profile {
             hashes: hashes.into_boxed_slice(),
             starts,
             figures: figures.into_boxed_str(),
             figure_count,
-        }
+            text_key: 0,
+            key: 0,
+        };
+        profile.text_key = profile.hash_text();
+        profile.key = profile.hash_whole();
+        profile
     }
 
     /// Hash of each word in order, figures masked.
@@ -145,6 +154,10 @@ impl Profile {
     /// One hash of the words and figures in order: equal for sentences
     /// that differ only in case, typography and punctuation.
     pub fn text_key(&self) -> u64 {
+        self.text_key
+    }
+
+    fn hash_text(&self) -> u64 {
         let mut bytes = Vec::with_capacity(self.words().len() * 4);
         for w in self.words() {
             bytes.extend_from_slice(&w.to_le_bytes());
@@ -161,6 +174,10 @@ impl Profile {
     /// Unlike [`Profile::text_key`] it covers the names, which keep their
     /// case.
     pub fn key(&self) -> u64 {
+        self.key
+    }
+
+    fn hash_whole(&self) -> u64 {
         // The shingles follow from the words, so they are left out.
         let mut hasher = Xxh3::new();
         let derived = self.starts[2] as usize;
@@ -205,17 +222,8 @@ impl Profiles {
             .into_par_iter()
             .map(|id| (xxh3_64(text_of(id).as_bytes()), id))
             .collect();
-        // Equal texts end up side by side, in id order; texts are compared
-        // only when their hashes are equal, so a collision cannot join two
-        // different texts.
-        keyed.par_sort_unstable_by(|x, y| {
-            x.0.cmp(&y.0)
-                .then_with(|| text_of(x.1).cmp(text_of(y.1)))
-                .then(x.1.cmp(&y.1))
-        });
-        let mut runs: Vec<&[(u64, u32)]> = keyed
-            .chunk_by(|x, y| x.0 == y.0 && text_of(x.1) == text_of(y.1))
-            .collect();
+        keyed.par_sort_unstable();
+        let mut runs = equal_text_runs(&mut keyed, text_of);
         // Numbered in order of first sentence, whatever the hashes.
         runs.par_sort_unstable_by_key(|run| run[0].1);
         let mut of_sentence = vec![0u32; n];
@@ -254,6 +262,29 @@ impl std::ops::Index<usize> for Profiles {
     fn index(&self, id: usize) -> &Profile {
         &self.distinct[self.of_sentence[id] as usize]
     }
+}
+
+/// The runs of equal texts in `keyed`, pairs of a text's hash and id
+/// sorted by both; each run is in id order. Texts of equal hash are
+/// compared once each with the first of them, not while sorting, where
+/// each of a few dozen copies was compared whole again and again. A
+/// collision sorts its run by text, so it cannot join two different texts.
+fn equal_text_runs<'k, 't>(
+    keyed: &'k mut [(u64, u32)],
+    text_of: impl Fn(u32) -> &'t str,
+) -> Vec<&'k [(u64, u32)]> {
+    let mut runs: Vec<&[(u64, u32)]> = Vec::new();
+    for same_hash in keyed.chunk_by_mut(|x, y| x.0 == y.0) {
+        let first = text_of(same_hash[0].1);
+        if same_hash[1..].iter().all(|x| text_of(x.1) == first) {
+            runs.push(same_hash);
+            continue;
+        }
+        same_hash.sort_by(|x, y| text_of(x.1).cmp(text_of(y.1)).then(x.1.cmp(&y.1)));
+        let same_hash: &[(u64, u32)] = same_hash;
+        runs.extend(same_hash.chunk_by(|x, y| text_of(x.1) == text_of(y.1)));
+    }
+    runs
 }
 
 /// The hash of every `k`-shingle of `words` in order. Shingles combine the
@@ -409,6 +440,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A hash shared by different texts (made here by hashing nothing)
+    /// splits into one run per text, each in id order.
+    #[test]
+    fn texts_whose_hashes_collide_stay_apart() {
+        let texts = ["b", "a", "b", "c", "a", "b"];
+        let mut keyed: Vec<(u64, u32)> = (0..texts.len() as u32).map(|id| (7, id)).collect();
+        let runs = equal_text_runs(&mut keyed, |id| texts[id as usize]);
+        let ids: Vec<Vec<u32>> = runs
+            .iter()
+            .map(|run| run.iter().map(|x| x.1).collect())
+            .collect();
+        assert_eq!(ids, [vec![1, 4], vec![0, 2, 5], vec![3]]);
     }
 
     #[test]
