@@ -9,7 +9,9 @@
 //! came from AP.
 
 use aho_corasick::AhoCorasick;
-use regex::Regex;
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input};
 use serde::Serialize;
 
 /// How a credit was written.
@@ -89,15 +91,65 @@ pub struct Wires {
 }
 
 /// One way of crediting an agency. Most articles credit nobody, and a
-/// regex search of a whole article costs more than a literal one, so each
-/// pattern that cannot match without certain words first looks for them.
+/// regex search of a whole article costs more than a literal one, so a
+/// pattern that cannot match without certain words first looks for them
+/// and, where its matches begin at those words or at the start of their
+/// line, searches only there.
 #[derive(Debug, Clone)]
 struct CreditPattern {
     kind: CreditKind,
     regex: Regex,
-    /// Words of which every match has one; `None` when there are no such
-    /// few words.
-    gate: Option<AhoCorasick>,
+    search: Search,
+}
+
+/// Where a pattern is searched for. Each gate is words of which every
+/// match has one.
+#[derive(Debug, Clone)]
+enum Search {
+    /// The whole text, if the gate (when there is one) is found in it.
+    Whole(Option<AhoCorasick>),
+    /// Only where a word of the gate begins: every match begins there.
+    AtGate(AhoCorasick),
+    /// Only at the start of a line holding a word of the gate: every match
+    /// begins at a line's start and has the word on that line.
+    AtLineOfGate(AhoCorasick),
+}
+
+impl CreditPattern {
+    /// Calls `found` with each match in `text`: the same matches, in the
+    /// same order, as a search of the whole text finds (a test checks).
+    fn each_match(&self, text: &str, mut found: impl FnMut(&Captures)) {
+        let (gate, by_line) = match &self.search {
+            Search::Whole(gate) => {
+                if gate.as_ref().is_none_or(|g| g.is_match(text)) {
+                    self.regex.captures_iter(text).for_each(|c| found(&c));
+                }
+                return;
+            }
+            Search::AtGate(gate) => (gate, false),
+            Search::AtLineOfGate(gate) => (gate, true),
+        };
+        let mut caps = self.regex.create_captures();
+        // Matches do not overlap: a search resumes where the last ended.
+        let mut resume = 0;
+        let mut tried = None;
+        for word in gate.find_iter(text) {
+            let start = match by_line {
+                true => text[..word.start()].rfind('\n').map_or(0, |i| i + 1),
+                false => word.start(),
+            };
+            if start < resume || tried == Some(start) {
+                continue;
+            }
+            tried = Some(start);
+            let here = Input::new(text).range(start..).anchored(Anchored::Yes);
+            self.regex.search_captures(&here, &mut caps);
+            if let Some(m) = caps.get_match() {
+                resume = m.end();
+                found(&caps);
+            }
+        }
+    }
 }
 
 impl Default for Wires {
@@ -176,21 +228,20 @@ impl Wires {
     pub fn credits(&self, text: &str) -> Vec<Credit> {
         let mut out: Vec<Credit> = Vec::new();
         for pattern in &self.patterns {
-            if pattern.gate.as_ref().is_some_and(|g| !g.is_match(text)) {
-                continue;
-            }
-            for caps in pattern.regex.captures_iter(text) {
-                let (Some(whole), Some(agency)) = (caps.get(0), caps.name("agency")) else {
-                    continue;
+            pattern.each_match(text, |caps| {
+                let (Some(whole), Some(agency)) =
+                    (caps.get_match(), caps.get_group_by_name("agency"))
+                else {
+                    return;
                 };
                 out.push(Credit {
-                    agency: self.canonical(agency.as_str()),
+                    agency: self.canonical(&text[agency.range()]),
                     kind: pattern.kind,
-                    text: whole.as_str().trim().to_owned(),
+                    text: text[whole.range()].trim().to_owned(),
                     start: whole.start(),
                     end: whole.end(),
                 });
-            }
+            });
         }
         out.sort_by_key(|a| (a.start, a.kind));
         out.dedup_by(|b, a| a.start <= b.start && b.start < a.end);
@@ -199,8 +250,11 @@ impl Wires {
 }
 
 /// The credit patterns for the agency names `names`, `agencies` being
-/// their regex alternation. A gate must find a word in every text the
-/// regex matches: its words are literal parts of the regex. Where the regex
+/// their regex alternation. A gate must find a word in every match of its
+/// regex: its words are literal parts of the regex. Datelines begin a line
+/// and have the agency's name in brackets on it (nothing before the
+/// brackets can be a line break); copyright notices begin with their
+/// sign or word. Where the regex
 /// ignores case, the gate ignores ASCII case, which is the same only for
 /// words without a `k` or an `s` (the Kelvin sign and the long s fold to
 /// them): a test checks the letters the gates use.
@@ -213,14 +267,18 @@ fn build_patterns(agencies: &str, names: &[&str]) -> Vec<CreditPattern> {
             .build(words)
             .expect("credit gates are small")
     };
-    let pattern = |kind, regex, gate| CreditPattern { kind, regex, gate };
+    let pattern = |kind, regex, search| CreditPattern {
+        kind,
+        regex,
+        search,
+    };
     vec![
         pattern(
             CreditKind::Dateline,
             compile(format!(
                 r"(?m)^[A-Z][\p{{L}}\d.'’/, -]{{1,50}}\({a}\)\s*(?:--|-|–|—)"
             )),
-            Some(gate(
+            Search::AtLineOfGate(gate(
                 names.iter().map(|n| format!("({n})")).collect(),
                 false,
             )),
@@ -230,41 +288,41 @@ fn build_patterns(agencies: &str, names: &[&str]) -> Vec<CreditPattern> {
             compile(format!(
                 r"(?mi)^\s*(?:by|from)\s+(?:the\s+)?{a}(?:\s+staff)?\s*$"
             )),
-            None,
+            Search::Whole(None),
         ),
         pattern(
             CreditKind::CreditLine,
             compile(r"(?P<agency>\(Reporting by)[^)\n]{1,300}\)".to_owned()),
-            None,
+            Search::Whole(None),
         ),
         pattern(
             CreditKind::Contributed,
             compile(format!(
                 r"(?:The\s+)?{a}\s+contributed\s+to\s+this\s+(?:report|story|article)"
             )),
-            Some(gate(vec!["contributed".to_owned()], false)),
+            Search::Whole(Some(gate(vec!["contributed".to_owned()], false))),
         ),
         pattern(
             CreditKind::ReportedBy,
             compile(format!(
                 r"(?i:as\s+reported\s+by|reported\s+by|according\s+to)\s+(?:the\s+)?{a}(?:'s)?(?:\s+news\s+agency)?\b"
             )),
-            Some(gate(
+            Search::Whole(Some(gate(
                 vec!["reported".to_owned(), "according".to_owned()],
                 true,
-            )),
+            ))),
         ),
         pattern(
             CreditKind::Via,
             compile(format!(r"\b(?i:via)\s+(?:the\s+)?{a}\b")),
-            None,
+            Search::Whole(None),
         ),
         pattern(
             CreditKind::Copyright,
             compile(format!(
                 r"(?:©|\(c\)|(?i:copyright))\s*(?:\d{{4}}\s+)?(?:The\s+)?{a}\b"
             )),
-            Some(gate(
+            Search::AtGate(gate(
                 vec!["©".to_owned(), "(c)".to_owned(), "copyright".to_owned()],
                 true,
             )),
@@ -275,6 +333,68 @@ fn build_patterns(agencies: &str, names: &[&str]) -> Vec<CreditPattern> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of credits and of text around them, run together.
+    const PIECES: &[&str] = &[
+        "WASHINGTON",
+        "Seoul, April 30",
+        " ",
+        " ",
+        "\n",
+        "\n\n",
+        "(AP)",
+        "(Reuters)",
+        "(Associated Press)",
+        "(PA Media)",
+        "-",
+        "--",
+        "—",
+        "©",
+        "(c)",
+        "(C)",
+        "Copyright",
+        "COPYRIGHT",
+        "2018 ",
+        "The ",
+        "By ",
+        "by",
+        "from ",
+        "Reuters",
+        "AP",
+        "Press",
+        "via ",
+        "according to ",
+        "reported by ",
+        "contributed to this report",
+        "(Reporting by Jeff Mason)",
+        "word",
+        "x",
+        ".",
+    ];
+
+    proptest! {
+        /// Searching only at gate words, or at their lines, finds the
+        /// matches a search of the whole text finds.
+        #[test]
+        fn gated_searches_find_what_whole_searches_find(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..30),
+        ) {
+            let text = pieces.concat();
+            let spans = |caps: &Captures| {
+                (
+                    caps.get_match().map(|m| m.range()),
+                    caps.get_group_by_name("agency").map(|a| a.range()),
+                )
+            };
+            for pattern in &Wires::default().patterns {
+                let mut gated = Vec::new();
+                pattern.each_match(&text, |caps| gated.push(spans(caps)));
+                let whole: Vec<_> = pattern.regex.captures_iter(&text).map(|c| spans(&c)).collect();
+                prop_assert_eq!(gated, whole, "{:?} in {:?}", pattern.kind, text);
+            }
+        }
+    }
 
     /// The case-insensitive gates fold ASCII only: no other character may
     /// match one of their letters under the regexes' `(?i)`.
@@ -284,7 +404,7 @@ mod tests {
             let re = Regex::new(&format!("(?i)^{letter}$")).expect("a letter is a regex");
             let others: Vec<char> = (0x80..=0x10FFFF)
                 .filter_map(char::from_u32)
-                .filter(|c| re.is_match(c.encode_utf8(&mut [0; 4])))
+                .filter(|c| re.is_match(&*c.encode_utf8(&mut [0; 4])))
                 .collect();
             assert!(others.is_empty(), "{letter} also matches {others:?}");
         }
