@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -256,33 +257,42 @@ pub fn trace(
         })
         .collect();
     // Most copies are word for word, and the same text states the same
-    // facts: only the others are parsed.
-    let changes: Vec<Vec<(DriftKind, String, String)>> = compared
-        .par_iter()
+    // facts: only the others are parsed. The copies of one wording compared
+    // with one source are the same two texts over and over, and each
+    // distinct pair is parsed once.
+    let text = |s: u32| result.sentences[s as usize].text.as_str();
+    let mut distinct: HashMap<(&str, &str), usize, FixedState> = HashMap::default();
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let pair_of: Vec<Option<usize>> = compared
+        .iter()
         .map(|&(s, other)| {
-            let (a, b) = (
-                &result.sentences[s as usize].text,
-                &result.sentences[other as usize].text,
-            );
-            if a == b {
-                Vec::new()
-            } else {
-                changed_facts(a, b)
-            }
+            let texts = (text(s), text(other));
+            (texts.0 != texts.1).then(|| {
+                *distinct.entry(texts).or_insert_with(|| {
+                    pairs.push(texts);
+                    pairs.len() - 1
+                })
+            })
         })
         .collect();
-    for (&(s, other), facts) in compared.iter().zip(changes) {
-        for (kind, here, there) in facts {
+    drop(distinct);
+    let changes: Vec<Vec<(DriftKind, String, String)>> = pairs
+        .par_iter()
+        .map(|&(a, b)| changed_facts(a, b))
+        .collect();
+    for (&(s, other), pair) in compared.iter().zip(pair_of) {
+        let Some(pair) = pair else { continue };
+        for (kind, here, there) in &changes[pair] {
             prov.drift[s as usize].push(Drift {
-                kind,
+                kind: *kind,
                 value: here.clone(),
                 other_value: there.clone(),
                 other,
             });
             prov.drift[other as usize].push(Drift {
-                kind,
-                value: there,
-                other_value: here,
+                kind: *kind,
+                value: there.clone(),
+                other_value: here.clone(),
                 other: s,
             });
         }
