@@ -261,16 +261,16 @@ pub fn trace(
     // with one source are the same two texts over and over, and each
     // distinct pair is parsed once.
     let text = |s: u32| result.sentences[s as usize].text.as_str();
-    let mut distinct: HashMap<(&str, &str), usize, FixedState> = HashMap::default();
+    let mut distinct: HashMap<(&str, &str), u32, FixedState> = HashMap::default();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
-    let pair_of: Vec<Option<usize>> = compared
+    let pair_of: Vec<Option<u32>> = compared
         .iter()
         .map(|&(s, other)| {
             let texts = (text(s), text(other));
             (texts.0 != texts.1).then(|| {
                 *distinct.entry(texts).or_insert_with(|| {
                     pairs.push(texts);
-                    pairs.len() - 1
+                    pairs.len() as u32 - 1
                 })
             })
         })
@@ -282,7 +282,7 @@ pub fn trace(
         .collect();
     for (&(s, other), pair) in compared.iter().zip(pair_of) {
         let Some(pair) = pair else { continue };
-        for (kind, here, there) in &changes[pair] {
+        for (kind, here, there) in &changes[pair as usize] {
             prov.drift[s as usize].push(Drift {
                 kind: *kind,
                 value: here.clone(),

@@ -588,8 +588,11 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
 /// word (page layouts repeat headlines and pull quotes). Words and figures
 /// are compared, punctuation is not.
 fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &Profiles) {
+    // One map for all documents, cleared between them: most documents
+    // have a few dozen sentences, and a map of their own grew in steps.
+    let mut first: HashMap<u64, u32, FixedState> = HashMap::default();
     for d in documents {
-        let mut first: HashMap<u64, u32, FixedState> = HashMap::default();
+        first.clear();
         for id in d.sentences.clone() {
             let profile = &profiles[id as usize];
             if profile.words().is_empty() {
