@@ -251,7 +251,6 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         })
         .unzip();
     drop(drafter);
-    progress.finish_stage();
 
     // Short lines that recur across one outlet's articles are furniture.
     let outlet_of_document = outlet_indices(articles.iter().map(|a| a.outlet.as_str()));
@@ -304,6 +303,10 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         });
     }
 
+    // The stages' times (`--timings`) cover the work between their bars:
+    // assembling the sentences is segmenting's, grouping them into
+    // wordings fingerprinting's.
+    progress.finish_stage();
     progress.stage("fingerprint", sentences.len() as u64);
     let profiles = Profiles::of_texts(
         sentences.len(),
@@ -311,7 +314,6 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         config.shingle_size,
         |n| progress.advance(n),
     );
-    progress.finish_stage();
 
     mark_repeats(&documents, &mut sentences, &profiles);
     let eligible: Vec<u32> = (0..sentences.len() as u32)
@@ -340,6 +342,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         wordings: wordings.len(),
         ..Stats::default()
     };
+    progress.finish_stage();
     progress.stage("candidates", 0);
     // Candidate pairs of wordings in disjoint lists, each sorted, per tier
     // and split further by LSH: merging them into one list would briefly
