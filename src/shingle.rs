@@ -442,8 +442,8 @@ mod tests {
         }
     }
 
-    /// A hash shared by different texts (made here by hashing nothing)
-    /// splits into one run per text, each in id order.
+    /// A hash shared by different texts (here every text is given the
+    /// same one) splits into one run per text, each in id order.
     #[test]
     fn texts_whose_hashes_collide_stay_apart() {
         let texts = ["b", "a", "b", "c", "a", "b"];
