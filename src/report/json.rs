@@ -12,7 +12,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{family_outlets, label_counts, outlet_count, round4, total_label_counts};
-use crate::boilerplate::Boilerplate;
 use crate::credits::Credit;
 use crate::dateline::Dateline;
 use crate::provenance::{Direction, DriftKind, OutletPair, Source, Upstream, UpstreamRef};
@@ -35,27 +34,13 @@ enum Record<'a> {
         credits: &'a [Credit],
         upstream: Vec<UpstreamJson<'a>>,
     },
-    Sentence {
-        doc: &'a str,
-        index: u32,
-        start: usize,
-        end: usize,
-        text: &'a str,
-        label: Label,
-        family: Option<u32>,
-        best_match: Option<BestMatch<'a>>,
-        boilerplate: Option<Boilerplate>,
-        repeat_of: Option<u32>,
-        source: Option<SourceJson<'a>>,
-        drift: Vec<DriftJson<'a>>,
-    },
     Family {
         id: u32,
         members: Vec<(&'a str, u32)>,
         kind: Reuse,
         outlets: usize,
         direction: Direction,
-        source: Option<SourceJson<'a>>,
+        source: Option<SentenceJson<'a>>,
         upstream: Option<&'a Upstream>,
     },
     #[serde(rename = "outlet_pair")]
@@ -77,12 +62,11 @@ enum Record<'a> {
     },
 }
 
-/// A sentence reference or an agency, as the JSON spells it.
+/// A sentence, as the JSON refers to it.
 #[derive(Serialize)]
-#[serde(untagged)]
-enum SourceJson<'a> {
-    Sentence { doc: &'a str, index: u32 },
-    Agency { agency: &'a str, in_corpus: bool },
+struct SentenceJson<'a> {
+    doc: &'a str,
+    index: u32,
 }
 
 #[derive(Serialize)]
@@ -108,31 +92,9 @@ struct DriftJson<'a> {
     index: u32,
 }
 
-#[derive(Serialize)]
-struct BestMatch<'a> {
-    doc: &'a str,
-    index: u32,
-    similarity: f64,
-    reuse: Reuse,
-}
-
 fn sentence_ref(result: &ScanResult, id: u32) -> (&str, u32) {
     let s = &result.sentences[id as usize];
     (result.documents[s.doc as usize].id.as_str(), s.index)
-}
-
-fn source_json<'a>(result: &'a ScanResult, source: &'a Source) -> SourceJson<'a> {
-    match source {
-        Source::Sentence(id) => {
-            let (doc, index) = sentence_ref(result, *id);
-            SourceJson::Sentence { doc, index }
-        }
-
-        Source::Agency(up) => SourceJson::Agency {
-            agency: &up.agency,
-            in_corpus: up.in_corpus,
-        },
-    }
 }
 
 /// Generic over the writer: serde writes a record in many small pieces,
@@ -175,46 +137,138 @@ fn write_document(out: &mut Vec<u8>, result: &ScanResult, d: usize) -> io::Resul
             .collect(),
     })?;
     for id in doc.sentences.start as usize..doc.sentences.end as usize {
-        let s = &result.sentences[id];
-        let best_match = s.best.map(|m| {
-            let other = &result.sentences[m.sentence as usize];
-            BestMatch {
-                doc: &result.documents[other.doc as usize].id,
-                index: other.index,
-                similarity: round4(m.similarity),
-                reuse: m.reuse,
-            }
-        });
-        line(&Record::Sentence {
-            doc: &doc.id,
-            index: s.index,
-            start: s.span.start,
-            end: s.span.end,
-            text: &s.text,
-            label: s.label,
-            family: s.family,
-            best_match,
-            boilerplate: s.boilerplate,
-            repeat_of: s.repeat_of,
-            source: result.provenance.source_of[id]
-                .as_ref()
-                .map(|src| source_json(result, src)),
-            drift: result.provenance.drift[id]
-                .iter()
-                .map(|d| {
-                    let (doc, index) = sentence_ref(result, d.other);
-                    DriftJson {
-                        kind: d.kind,
-                        value: &d.value,
-                        other_value: &d.other_value,
-                        doc,
-                        index,
-                    }
-                })
-                .collect(),
-        })?;
+        write_sentence(out, result, &doc.id, id);
     }
     Ok(())
+}
+
+/// One `sentence` record, written field by field. Sentences are most of
+/// the output, and through serde's derive every key of every record went
+/// through its string escaping; here keys are constants and a text is
+/// copied whole unless it needs escaping. The bytes are serde_json's
+/// compact form (a test checks them against the derive).
+fn write_sentence(out: &mut Vec<u8>, result: &ScanResult, doc: &str, id: usize) {
+    let s = &result.sentences[id];
+    let mut record = Object::begin(out);
+    record.field("type", |out| out.extend_from_slice(b"\"sentence\""));
+    record.field("doc", |out| string(out, doc));
+    record.field("index", |out| integer(out, s.index));
+    record.field("start", |out| integer(out, s.span.start));
+    record.field("end", |out| integer(out, s.span.end));
+    record.field("text", |out| string(out, &s.text));
+    record.field("label", |out| serialized(out, &s.label));
+    record.field("family", |out| serialized(out, &s.family));
+    record.field("best_match", |out| match s.best {
+        None => out.extend_from_slice(b"null"),
+        Some(m) => {
+            let (doc, index) = sentence_ref(result, m.sentence);
+            let mut best = Object::begin(out);
+            best.field("doc", |out| string(out, doc));
+            best.field("index", |out| integer(out, index));
+            best.field("similarity", |out| serialized(out, &round4(m.similarity)));
+            best.field("reuse", |out| serialized(out, &m.reuse));
+            best.end();
+        }
+    });
+    record.field("boilerplate", |out| serialized(out, &s.boilerplate));
+    record.field("repeat_of", |out| serialized(out, &s.repeat_of));
+    record.field("source", |out| match &result.provenance.source_of[id] {
+        None => out.extend_from_slice(b"null"),
+        Some(Source::Sentence(other)) => {
+            let (doc, index) = sentence_ref(result, *other);
+            let mut source = Object::begin(out);
+            source.field("doc", |out| string(out, doc));
+            source.field("index", |out| integer(out, index));
+            source.end();
+        }
+        Some(Source::Agency(up)) => {
+            let mut source = Object::begin(out);
+            source.field("agency", |out| string(out, &up.agency));
+            source.field("in_corpus", |out| serialized(out, &up.in_corpus));
+            source.end();
+        }
+    });
+    record.field("drift", |out| {
+        let drift: Vec<DriftJson> = result.provenance.drift[id]
+            .iter()
+            .map(|d| {
+                let (doc, index) = sentence_ref(result, d.other);
+                DriftJson {
+                    kind: d.kind,
+                    value: &d.value,
+                    other_value: &d.other_value,
+                    doc,
+                    index,
+                }
+            })
+            .collect();
+        serialized(out, &drift)
+    });
+    record.end();
+    out.push(b'\n');
+}
+
+/// A JSON object being written into a buffer, a field at a time.
+struct Object<'a> {
+    out: &'a mut Vec<u8>,
+    empty: bool,
+}
+
+impl<'a> Object<'a> {
+    fn begin(out: &'a mut Vec<u8>) -> Object<'a> {
+        out.push(b'{');
+        Object { out, empty: true }
+    }
+
+    /// Writes `"key":` and then the value, by `value`. Keys are constants
+    /// that need no escaping.
+    fn field(&mut self, key: &'static str, value: impl FnOnce(&mut Vec<u8>)) {
+        if !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        value(self.out);
+    }
+
+    fn end(self) {
+        self.out.push(b'}');
+    }
+}
+
+/// A JSON string: copied as it is when nothing in it needs escaping, as
+/// almost no news text does, else escaped by serde_json.
+fn string(out: &mut Vec<u8>, s: &str) {
+    if needs_escaping(s.as_bytes()) {
+        serialized(out, s);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
+
+/// Whether JSON escapes a byte of `bytes`: quotes, backslashes and
+/// control characters. Checked a block at a time without stopping early,
+/// so that the compiler can vectorize the comparisons.
+fn needs_escaping(bytes: &[u8]) -> bool {
+    bytes.chunks(32).any(|block| {
+        block.iter().fold(false, |any, &b| {
+            any | (b < 0x20) | (b == b'"') | (b == b'\\')
+        })
+    })
+}
+
+fn integer(out: &mut Vec<u8>, n: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// Anything else, by serde_json: small values, whose form is then serde's
+/// by construction.
+fn serialized<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    serde_json::to_writer(&mut *out, value).expect("writing JSON into memory cannot fail");
 }
 
 /// Facts about the input that the scan itself does not know.
@@ -297,7 +351,7 @@ pub fn write(
             direction: source.direction,
             source: source.sentence.map(|s| {
                 let (doc, index) = sentence_ref(result, s);
-                SourceJson::Sentence { doc, index }
+                SentenceJson { doc, index }
             }),
             upstream: source.upstream.as_ref(),
         })?;
@@ -330,4 +384,186 @@ pub fn write(
         config,
     })?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::Article;
+    use crate::boilerplate::Boilerplate;
+    use crate::scan::{scan, Silent};
+
+    #[derive(Serialize)]
+    struct BestMatch<'a> {
+        doc: &'a str,
+        index: u32,
+        similarity: f64,
+        reuse: Reuse,
+    }
+
+    /// A sentence reference or an agency, as the JSON spells it.
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum SourceJson<'a> {
+        Sentence { doc: &'a str, index: u32 },
+        Agency { agency: &'a str, in_corpus: bool },
+    }
+
+    fn source_json<'a>(result: &'a ScanResult, source: &'a Source) -> SourceJson<'a> {
+        match source {
+            Source::Sentence(id) => {
+                let (doc, index) = sentence_ref(result, *id);
+                SourceJson::Sentence { doc, index }
+            }
+
+            Source::Agency(up) => SourceJson::Agency {
+                agency: &up.agency,
+                in_corpus: up.in_corpus,
+            },
+        }
+    }
+    use proptest::prelude::*;
+
+    /// A `sentence` record as serde's derive writes it: the form
+    /// `write_sentence` must keep byte for byte.
+    #[derive(Serialize)]
+    #[serde(tag = "type", rename_all = "lowercase")]
+    enum Reference<'a> {
+        Sentence {
+            doc: &'a str,
+            index: u32,
+            start: usize,
+            end: usize,
+            text: &'a str,
+            label: Label,
+            family: Option<u32>,
+            best_match: Option<BestMatch<'a>>,
+            boilerplate: Option<Boilerplate>,
+            repeat_of: Option<u32>,
+            source: Option<SourceJson<'a>>,
+            drift: Vec<DriftJson<'a>>,
+        },
+    }
+
+    fn reference(result: &ScanResult, id: usize) -> Vec<u8> {
+        let s = &result.sentences[id];
+        let record = Reference::Sentence {
+            doc: &result.documents[s.doc as usize].id,
+            index: s.index,
+            start: s.span.start,
+            end: s.span.end,
+            text: &s.text,
+            label: s.label,
+            family: s.family,
+            best_match: s.best.map(|m| {
+                let (doc, index) = sentence_ref(result, m.sentence);
+                BestMatch {
+                    doc,
+                    index,
+                    similarity: round4(m.similarity),
+                    reuse: m.reuse,
+                }
+            }),
+            boilerplate: s.boilerplate,
+            repeat_of: s.repeat_of,
+            source: result.provenance.source_of[id]
+                .as_ref()
+                .map(|src| source_json(result, src)),
+            drift: result.provenance.drift[id]
+                .iter()
+                .map(|d| {
+                    let (doc, index) = sentence_ref(result, d.other);
+                    DriftJson {
+                        kind: d.kind,
+                        value: &d.value,
+                        other_value: &d.other_value,
+                        doc,
+                        index,
+                    }
+                })
+                .collect(),
+        };
+        let mut line = serde_json::to_vec(&record).unwrap();
+        line.push(b'\n');
+        line
+    }
+
+    fn article(id: &str, outlet: &str, published: &str, text: &str) -> Article {
+        Article {
+            id: id.to_owned(),
+            outlet: outlet.to_owned(),
+            published: Some(published.to_owned()),
+            url: None,
+            title: None,
+            path: id.to_owned(),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn sentence_records_are_serdes_bytes() {
+        let shared = "The ministry said on Monday that 15,000 troops had been sent to the \"border\" region near the river.";
+        let credited = "Officials in the capital said the talks would resume in April after a pause of two weeks.";
+        let articles = vec![
+            article(
+                "wire\\1",
+                "AP",
+                "2018-07-15T06:00:00Z",
+                &format!("WASHINGTON (AP) \u{2014} {shared}\n\nThe end.\tDone here now."),
+            ),
+            article(
+                "copy-\"2\"",
+                "Daily",
+                "2018-07-15T07:00:00Z",
+                &format!(
+                    "{}\n\nShare this article\n\n{credited} It was quiet.",
+                    shared.replace("15,000", "18,000")
+                ),
+            ),
+            article(
+                "copy-3",
+                "Herald",
+                "2018-07-15T08:00:00Z",
+                &format!("LONDON (Reuters) - {credited}\n\n{credited}\n\nCafé \u{1F600} owners were told."),
+            ),
+        ];
+        let result = scan(articles, &ScanConfig::default(), &Silent);
+        // The records cover what a sentence can hold.
+        let sentences = &result.sentences;
+        assert!(sentences.iter().any(|s| s.best.is_some()));
+        assert!(sentences.iter().any(|s| s.boilerplate.is_some()));
+        assert!(sentences.iter().any(|s| s.repeat_of.is_some()));
+        let sources = &result.provenance.source_of;
+        assert!(sources
+            .iter()
+            .any(|s| matches!(s, Some(Source::Sentence(_)))));
+        assert!(sources.iter().any(|s| matches!(s, Some(Source::Agency(_)))));
+        assert!(result.provenance.drift.iter().any(|d| !d.is_empty()));
+        for (id, s) in sentences.iter().enumerate() {
+            let mut written = Vec::new();
+            write_sentence(
+                &mut written,
+                &result,
+                &result.documents[s.doc as usize].id,
+                id,
+            );
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                String::from_utf8(reference(&result, id)).unwrap()
+            );
+        }
+    }
+
+    proptest! {
+        /// Strings with and without characters JSON escapes, some past
+        /// the first block that `needs_escaping` checks.
+        #[test]
+        fn strings_are_serdes_bytes(
+            s in "[a-z \"\\\\\u{0}-\u{1f}\u{7f}é€\u{1F600}]{0,80}",
+        ) {
+            let mut written = Vec::new();
+            string(&mut written, &s);
+            prop_assert_eq!(written, serde_json::to_vec(&s).unwrap());
+        }
+    }
 }
