@@ -126,11 +126,14 @@ pub struct Provenance {
 }
 
 /// Traces sources over a finished scan, relabelling sentences relative to
-/// their source. `judge` labels a pair of sentences the way the scan did.
+/// their source. `judge` labels a pair of sentences the way the scan did;
+/// `text_number` numbers sentences so that two have the same number
+/// exactly when their texts are equal.
 pub fn trace(
     result: &mut ScanResult,
     wires: &Wires,
     judge: impl Fn(u32, u32) -> Option<Reuse> + Sync,
+    text_number: impl Fn(u32) -> u32,
 ) -> Provenance {
     let n = result.sentences.len();
     let published: Vec<Option<i64>> = result
@@ -259,17 +262,18 @@ pub fn trace(
     // Most copies are word for word, and the same text states the same
     // facts: only the others are parsed. The copies of one wording compared
     // with one source are the same two texts over and over, and each
-    // distinct pair is parsed once.
+    // distinct pair is parsed once. Texts are told apart by their numbers,
+    // not compared: the copies are millions of texts of a hundred bytes.
     let text = |s: u32| result.sentences[s as usize].text.as_str();
-    let mut distinct: HashMap<(&str, &str), u32, FixedState> = HashMap::default();
+    let mut distinct: HashMap<(u32, u32), u32, FixedState> = HashMap::default();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     let pair_of: Vec<Option<u32>> = compared
         .iter()
         .map(|&(s, other)| {
-            let texts = (text(s), text(other));
-            (texts.0 != texts.1).then(|| {
-                *distinct.entry(texts).or_insert_with(|| {
-                    pairs.push(texts);
+            let numbers = (text_number(s), text_number(other));
+            (numbers.0 != numbers.1).then(|| {
+                *distinct.entry(numbers).or_insert_with(|| {
+                    pairs.push((text(s), text(other)));
                     pairs.len() as u32 - 1
                 })
             })

@@ -580,9 +580,12 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         provenance: Provenance::default(),
         stats,
     };
-    result.provenance = provenance::trace(&mut result, &config.wires, |a, b| {
-        judge(a, b).map(|(reuse, _)| reuse)
-    });
+    result.provenance = provenance::trace(
+        &mut result,
+        &config.wires,
+        |a, b| judge(a, b).map(|(reuse, _)| reuse),
+        |s| profiles.text_number(s),
+    );
     progress.finish_stage();
     result
 }

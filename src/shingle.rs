@@ -245,6 +245,12 @@ impl Profiles {
         }
     }
 
+    /// The number of sentence `id`'s text among the distinct texts: two
+    /// sentences have the same number exactly when their texts are equal.
+    pub fn text_number(&self, id: u32) -> u32 {
+        self.of_sentence[id as usize]
+    }
+
     /// How many sentences there are.
     pub fn len(&self) -> usize {
         self.of_sentence.len()
@@ -425,7 +431,8 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// Shared profiles are each sentence's own, and equal texts share.
+        /// Shared profiles are each sentence's own, and equal texts, and only
+        /// they, share profile and number.
         #[test]
         fn profiles_are_each_texts_own(
             texts in proptest::collection::vec("(Rebels|rebels|took|600|1,000|the|town)( (Rebels|rebels|took|600|1,000|the|town)){0,4}\\.?", 0..30),
@@ -437,6 +444,9 @@ mod tests {
                 for (j, other) in texts.iter().enumerate() {
                     let shared = std::ptr::eq(&profiles[i], &profiles[j]);
                     prop_assert_eq!(shared, text == other);
+                    let same_number =
+                        profiles.text_number(i as u32) == profiles.text_number(j as u32);
+                    prop_assert_eq!(same_number, text == other);
                 }
             }
         }
