@@ -470,12 +470,14 @@ fn run_calibrate(args: CalibrateArgs) -> Result<()> {
     Ok(())
 }
 
-/// jemalloc, returning freed pages to the system at once. A scan frees
-/// much along the way (article texts once drafted, each LSH band once
-/// merged, the candidates once verified); glibc's allocator kept about a
-/// quarter more memory resident than was live, and jemalloc with the
-/// default decay about as much. Measured in the README's Performance
-/// section.
+/// jemalloc, returning freed pages to the system within a second. A scan
+/// frees much along the way (article texts once drafted, each LSH band
+/// once merged, the candidates once verified); glibc's allocator kept
+/// about a quarter more memory resident than was live, and jemalloc with
+/// the default decay (ten seconds) about as much. Returning pages at once
+/// kept the least, but each free then cost a system call and each new
+/// allocation a page fault: a fifth of a 250 MB scan's CPU time was the
+/// kernel's. Measured in the README's Performance section.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
@@ -484,4 +486,4 @@ static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 #[cfg(not(target_env = "msvc"))]
 #[allow(non_upper_case_globals)]
 #[export_name = "_rjem_malloc_conf"]
-pub static malloc_conf: &[u8] = b"dirty_decay_ms:0,muzzy_decay_ms:0\0";
+pub static malloc_conf: &[u8] = b"dirty_decay_ms:1000,muzzy_decay_ms:0\0";
