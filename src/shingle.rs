@@ -273,24 +273,28 @@ impl std::ops::Index<usize> for Profiles {
 /// The runs of equal texts in `keyed`, pairs of a text's hash and id
 /// sorted by both; each run is in id order. Texts of equal hash are
 /// compared once each with the first of them, not while sorting, where
-/// each of a few dozen copies was compared whole again and again. A
+/// each of a few dozen copies was compared whole again and again; and on
+/// all threads, as the comparisons wait on memory: the texts are read in
+/// the order of their hashes, which is no order at all in memory. A
 /// collision sorts its run by text, so it cannot join two different texts.
 fn equal_text_runs<'k, 't>(
     keyed: &'k mut [(u64, u32)],
-    text_of: impl Fn(u32) -> &'t str,
+    text_of: impl Fn(u32) -> &'t str + Sync,
 ) -> Vec<&'k [(u64, u32)]> {
-    let mut runs: Vec<&[(u64, u32)]> = Vec::new();
-    for same_hash in keyed.chunk_by_mut(|x, y| x.0 == y.0) {
-        let first = text_of(same_hash[0].1);
-        if same_hash[1..].iter().all(|x| text_of(x.1) == first) {
-            runs.push(same_hash);
-            continue;
-        }
-        same_hash.sort_by(|x, y| text_of(x.1).cmp(text_of(y.1)).then(x.1.cmp(&y.1)));
-        let same_hash: &[(u64, u32)] = same_hash;
-        runs.extend(same_hash.chunk_by(|x, y| text_of(x.1) == text_of(y.1)));
-    }
-    runs
+    keyed
+        .par_chunk_by_mut(|x, y| x.0 == y.0)
+        .flat_map_iter(|same_hash| {
+            let first = text_of(same_hash[0].1);
+            if same_hash[1..].iter().all(|x| text_of(x.1) == first) {
+                return vec![&*same_hash];
+            }
+            same_hash.sort_by(|x, y| text_of(x.1).cmp(text_of(y.1)).then(x.1.cmp(&y.1)));
+            let same_hash: &[(u64, u32)] = same_hash;
+            same_hash
+                .chunk_by(|x, y| text_of(x.1) == text_of(y.1))
+                .collect()
+        })
+        .collect()
 }
 
 /// The hash of every `k`-shingle of `words` in order. Shingles combine the
