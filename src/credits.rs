@@ -113,30 +113,47 @@ enum Search {
     /// Only at the start of a line holding a word of the gate: every match
     /// begins at a line's start and has the word on that line.
     AtLineOfGate(AhoCorasick),
+    /// Only before lines whose first word begins with one of these
+    /// (ignoring ASCII case): every match begins at a line's start, and
+    /// after whitespace alone, the word.
+    AtFirstWordOfLine(&'static [&'static str]),
 }
 
 impl CreditPattern {
     /// Calls `found` with each match in `text`: the same matches, in the
     /// same order, as a search of the whole text finds (a test checks).
     fn each_match(&self, text: &str, mut found: impl FnMut(&Captures)) {
-        let (gate, by_line) = match &self.search {
+        // Where matches may be: each hit is a gate word, or a line's first
+        // word.
+        let hits: Box<dyn Iterator<Item = usize>> = match &self.search {
             Search::Whole(gate) => {
                 if gate.as_ref().is_none_or(|g| g.is_match(text)) {
                     self.regex.captures_iter(text).for_each(|c| found(&c));
                 }
                 return;
             }
-            Search::AtGate(gate) => (gate, false),
-            Search::AtLineOfGate(gate) => (gate, true),
+            Search::AtGate(gate) | Search::AtLineOfGate(gate) => {
+                Box::new(gate.find_iter(text).map(|word| word.start()))
+            }
+            Search::AtFirstWordOfLine(words) => Box::new(first_words_of_lines(text, words)),
         };
         let mut caps = self.regex.create_captures();
         // Matches do not overlap: a search resumes where the last ended.
         let mut resume = 0;
         let mut tried = None;
-        for word in gate.find_iter(text) {
-            let start = match by_line {
-                true => text[..word.start()].rfind('\n').map_or(0, |i| i + 1),
-                false => word.start(),
+        for hit in hits {
+            let start = match &self.search {
+                Search::AtLineOfGate(_) => text[..hit].rfind('\n').map_or(0, |i| i + 1),
+                // The leftmost line start from which only whitespace
+                // leads to the word (`^\s*` crosses blank lines).
+                Search::AtFirstWordOfLine(_) => {
+                    let after_text = text[..hit].trim_end().len();
+                    match line_start_from(text, after_text.max(resume)) {
+                        Some(start) if start <= hit => start,
+                        _ => continue,
+                    }
+                }
+                _ => hit,
             };
             if start < resume || tried == Some(start) {
                 continue;
@@ -150,6 +167,38 @@ impl CreditPattern {
             }
         }
     }
+}
+
+/// The position of each line's first word where it begins with one of
+/// `words`, ignoring ASCII case.
+fn first_words_of_lines<'t>(
+    text: &'t str,
+    words: &'static [&'static str],
+) -> impl Iterator<Item = usize> + 't {
+    let mut line_start = 0;
+    text.split('\n').filter_map(move |line| {
+        let start = line_start;
+        line_start += line.len() + 1;
+        let first = line.trim_start();
+        let begins = |w: &&str| {
+            first
+                .as_bytes()
+                .get(..w.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(w.as_bytes()))
+        };
+        words
+            .iter()
+            .any(begins)
+            .then_some(start + line.len() - first.len())
+    })
+}
+
+/// The first start of a line at or after `from`, where `(?m)^` matches.
+fn line_start_from(text: &str, from: usize) -> Option<usize> {
+    if from == 0 || text.as_bytes()[from - 1] == b'\n' {
+        return Some(from);
+    }
+    text[from..].find('\n').map(|i| from + i + 1)
 }
 
 impl Default for Wires {
@@ -249,12 +298,15 @@ impl Wires {
     }
 }
 
+/// The words a byline begins with.
+const BYLINE_WORDS: &[&str] = &["by", "from"];
+
 /// The credit patterns for the agency names `names`, `agencies` being
 /// their regex alternation. A gate must find a word in every match of its
 /// regex: its words are literal parts of the regex. Datelines begin a line
 /// and have the agency's name in brackets on it (nothing before the
 /// brackets can be a line break); copyright notices begin with their
-/// sign or word. Where the regex
+/// sign or word; bylines are a line of their own. Where the regex
 /// ignores case, the gate ignores ASCII case, which is the same only for
 /// words without a `k` or an `s` (the Kelvin sign and the long s fold to
 /// them): a test checks the letters the gates use.
@@ -288,7 +340,7 @@ fn build_patterns(agencies: &str, names: &[&str]) -> Vec<CreditPattern> {
             compile(format!(
                 r"(?mi)^\s*(?:by|from)\s+(?:the\s+)?{a}(?:\s+staff)?\s*$"
             )),
-            Search::Whole(None),
+            Search::AtFirstWordOfLine(BYLINE_WORDS),
         ),
         pattern(
             CreditKind::CreditLine,
@@ -360,6 +412,10 @@ mod tests {
         "By ",
         "by",
         "from ",
+        "FROM\t",
+        "\u{a0}",
+        "\r\n",
+        " staff",
         "Reuters",
         "AP",
         "Press",
@@ -396,11 +452,41 @@ mod tests {
         }
     }
 
+    /// Bylines after blank lines, indented, or right after another: cases
+    /// the random texts above seldom build.
+    #[test]
+    fn gated_bylines_are_whole_searches_bylines() {
+        let texts = [
+            "Headline\n\nBy Reuters\n\nText.",
+            "Headline\n \n\t By Reuters\nText.",
+            "By AP\n\n\nfrom the Associated Press staff\n",
+            "\u{a0}\n  BY REUTERS  \n\nBy the way, AP said so.",
+            "Text. By Reuters\nbyline\nFrom\r\nAP\r\n",
+        ];
+        let byline = Wires::default()
+            .patterns
+            .into_iter()
+            .find(|p| p.kind == CreditKind::Byline)
+            .expect("a byline pattern");
+        for text in texts {
+            let mut gated = Vec::new();
+            byline.each_match(text, |caps| gated.push(caps.get_match().map(|m| m.range())));
+            let whole: Vec<_> = byline
+                .regex
+                .captures_iter(text)
+                .map(|c| c.get_match().map(|m| m.range()))
+                .collect();
+            assert!(!whole.is_empty(), "{text:?} has a byline");
+            assert_eq!(gated, whole, "{text:?}");
+        }
+    }
+
     /// The case-insensitive gates fold ASCII only: no other character may
     /// match one of their letters under the regexes' `(?i)`.
     #[test]
     fn gates_fold_case_as_the_patterns_do() {
-        for letter in "reportedaccordingcopyright".chars() {
+        let words = ["reported", "according", "copyright"];
+        for letter in words.iter().chain(BYLINE_WORDS).flat_map(|w| w.chars()) {
             let re = Regex::new(&format!("(?i)^{letter}$")).expect("a letter is a regex");
             let others: Vec<char> = (0x80..=0x10FFFF)
                 .filter_map(char::from_u32)
