@@ -188,24 +188,26 @@ fn write_sentence(out: &mut Vec<u8>, result: &ScanResult, doc: &str, id: usize) 
             source.end();
         }
     });
-    record.field("drift", |out| {
-        let drift: Vec<DriftJson> = result.provenance.drift[id]
-            .iter()
-            .map(|d| {
-                let (doc, index) = sentence_ref(result, d.other);
-                DriftJson {
-                    kind: d.kind,
-                    value: &d.value,
-                    other_value: &d.other_value,
-                    doc,
-                    index,
-                }
-            })
-            .collect();
-        serialized(out, &drift)
-    });
+    record.field("drift", |out| serialized(out, &drift_json(result, id)));
     record.end();
     out.push(b'\n');
+}
+
+/// Sentence `id`'s changed facts, as the JSON spells them.
+fn drift_json(result: &ScanResult, id: usize) -> Vec<DriftJson<'_>> {
+    result.provenance.drift[id]
+        .iter()
+        .map(|d| {
+            let (doc, index) = sentence_ref(result, d.other);
+            DriftJson {
+                kind: d.kind,
+                value: &d.value,
+                other_value: &d.other_value,
+                doc,
+                index,
+            }
+        })
+        .collect()
 }
 
 /// A JSON object being written into a buffer, a field at a time.
@@ -469,19 +471,7 @@ mod tests {
             source: result.provenance.source_of[id]
                 .as_ref()
                 .map(|src| source_json(result, src)),
-            drift: result.provenance.drift[id]
-                .iter()
-                .map(|d| {
-                    let (doc, index) = sentence_ref(result, d.other);
-                    DriftJson {
-                        kind: d.kind,
-                        value: &d.value,
-                        other_value: &d.other_value,
-                        doc,
-                        index,
-                    }
-                })
-                .collect(),
+            drift: drift_json(result, id),
         };
         let mut line = serde_json::to_vec(&record).unwrap();
         line.push(b'\n');
