@@ -18,6 +18,8 @@ use crate::provenance::{Direction, DriftKind, OutletPair, Source, Upstream, Upst
 use crate::scan::{Label, ScanConfig, ScanResult, Stats};
 use crate::similarity::Reuse;
 
+/// The records serde writes. `sentence` records, most of the output, are
+/// written by [`write_sentence`], field by field in the same form.
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 enum Record<'a> {
