@@ -113,13 +113,19 @@ fn stages(c: &mut Criterion) {
     g.bench_function("scan", |b| {
         b.iter_batched(
             || articles.clone(),
-            |articles| scan::scan(articles, &config, &Silent).sentences.len(),
+            |articles| {
+                scan::scan(articles, &config, &Silent)
+                    .expect("spills to the temporary directory")
+                    .sentences
+                    .len()
+            },
             criterion::BatchSize::LargeInput,
         )
     });
 
     // Clustering and rendering, on the scan's own links and result.
-    let result = scan::scan(articles.clone(), &config, &Silent);
+    let result =
+        scan::scan(articles.clone(), &config, &Silent).expect("spills to the temporary directory");
     let document: Vec<u32> = result.sentences.iter().map(|s| s.doc).collect();
     let edges: Vec<Edge> = result
         .sentences

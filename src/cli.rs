@@ -72,11 +72,17 @@ pub struct ScanArgs {
     /// pathological document cannot exhaust memory. 0: no limit.
     #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
     pub max_doc_bytes: usize,
+    /// Directory for the temporary file that holds sentence texts during the
+    /// scan, about as large as the input's text (default: $TMPDIR, else
+    /// /tmp). It has no name on disk and goes when the scan ends.
+    #[arg(long, value_name = "DIR")]
+    pub temp_dir: Option<PathBuf>,
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Print each stage's wall time, and the memory held at its end and at
-    /// the peak so far, to stderr (also with --quiet).
+    /// Print each stage's wall time, and the memory held at its end (all of
+    /// it, and the part that is not the mapped sentence texts) and at the
+    /// peak so far, to stderr (also with --quiet).
     #[arg(long)]
     pub timings: bool,
     /// Families listed in the summary.

@@ -48,6 +48,7 @@ pub mod shingle;
 pub mod similarity;
 pub mod sorted;
 pub mod synth;
+pub mod texts;
 pub mod union_find;
 pub mod wording;
 

@@ -139,10 +139,11 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         min_specificity: m.min_specificity,
         semantic,
         wires: Wires::new(args.wires.clone()),
+        temp_dir: args.temp_dir.clone(),
         ..ScanConfig::default()
     };
     let found_articles = !corpus.articles.is_empty();
-    let result = scan::scan(corpus.articles, &config, &progress);
+    let result = scan::scan(corpus.articles, &config, &progress)?;
     if let Some(wordings) = result.stats.semantic_skipped {
         eprintln!(
             "wiretrace: note: semantic tier skipped: {wordings} distinct sentences, more than --semantic-max {}",

@@ -46,7 +46,10 @@ impl Bars {
         if let Some(Ok(mut running)) = self.timings.as_ref().map(Mutex::lock) {
             if let Some((name, began)) = running.take() {
                 let memory = match resident_memory() {
-                    Some((now, peak)) => format!("  rss {now:>6} MiB  peak {peak:>6} MiB"),
+                    Some(m) => format!(
+                        "  rss {:>6} MiB  anon {:>6} MiB  peak {:>6} MiB",
+                        m.now, m.anonymous, m.peak
+                    ),
                     None => String::new(),
                 };
                 eprintln!(
@@ -58,9 +61,20 @@ impl Bars {
     }
 }
 
-/// The process's resident memory now and at its peak so far, in MiB, from
-/// `/proc/self/status` (Linux); `None` elsewhere or if it cannot be read.
-fn resident_memory() -> Option<(u64, u64)> {
+/// A process's resident memory, in MiB.
+struct ResidentMemory {
+    now: u64,
+    /// The part of `now` that is not a file's pages: without swap, what the
+    /// process cannot do without. The rest (the mapped sentence texts, see
+    /// [`wiretrace::texts`]) the kernel drops when memory runs short.
+    anonymous: u64,
+    /// The peak of `now` so far.
+    peak: u64,
+}
+
+/// The process's resident memory, from `/proc/self/status` (Linux); `None`
+/// elsewhere or if it cannot be read.
+fn resident_memory() -> Option<ResidentMemory> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let field = |name: &str| -> Option<u64> {
         let line = status.lines().find(|l| l.starts_with(name))?;
@@ -72,7 +86,11 @@ fn resident_memory() -> Option<(u64, u64)> {
             .ok()?;
         Some(kib / 1024)
     };
-    Some((field("VmRSS:")?, field("VmHWM:")?))
+    Some(ResidentMemory {
+        now: field("VmRSS:")?,
+        anonymous: field("RssAnon:")?,
+        peak: field("VmHWM:")?,
+    })
 }
 
 impl Progress for Bars {
@@ -141,7 +159,13 @@ mod tests {
     #[test]
     #[cfg(target_os = "linux")]
     fn resident_memory_is_read_and_the_peak_is_never_below_now() {
-        let (now, peak) = resident_memory().expect("/proc/self/status has VmRSS and VmHWM");
-        assert!(now > 0 && peak >= now, "rss {now} MiB, peak {peak} MiB");
+        let m = resident_memory().expect("/proc/self/status has VmRSS, RssAnon and VmHWM");
+        assert!(
+            m.now > 0 && m.peak >= m.now && m.anonymous <= m.now,
+            "rss {} MiB, anon {} MiB, peak {} MiB",
+            m.now,
+            m.anonymous,
+            m.peak
+        );
     }
 }

@@ -264,7 +264,7 @@ pub fn trace(
     // with one source are the same two texts over and over, and each
     // distinct pair is parsed once. Texts are told apart by their numbers,
     // not compared: the copies are millions of texts of a hundred bytes.
-    let text = |s: u32| result.sentences[s as usize].text.as_str();
+    let text = |s: u32| result.texts.get(s);
     let mut distinct: HashMap<(u32, u32), u32, FixedState> = HashMap::default();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     let pair_of: Vec<Option<u32>> = compared

@@ -2,7 +2,9 @@
 //! and families.
 
 use std::collections::{HashMap, HashSet};
+use std::io;
 use std::ops::Range;
+use std::path::PathBuf;
 
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
@@ -23,6 +25,7 @@ use crate::provenance::{self, Provenance};
 use crate::semantic::{Semantic, SentenceVectors};
 use crate::shingle::Profiles;
 use crate::similarity::{sentence_match, Reuse, Verifier};
+use crate::texts::{TextSpill, Texts};
 use crate::wording::Wordings;
 
 /// Everything a scan can be tuned with. The defaults are the calibrated
@@ -59,6 +62,10 @@ pub struct ScanConfig {
     /// Wire services beyond the built-in list.
     #[serde(skip)]
     pub wires: Wires,
+    /// Where sentence texts are spilled; `None` is the system's temporary
+    /// directory.
+    #[serde(skip)]
+    pub temp_dir: Option<PathBuf>,
 }
 
 impl Default for ScanConfig {
@@ -77,6 +84,7 @@ impl Default for ScanConfig {
             verifier: Verifier::default(),
             semantic: None,
             wires: Wires::default(),
+            temp_dir: None,
         }
     }
 }
@@ -158,8 +166,6 @@ pub struct Sentence {
     pub index: u32,
     /// Byte span in the document's text.
     pub span: Range<usize>,
-    /// Display text: the span with whitespace collapsed.
-    pub text: String,
     pub label: Label,
     pub boilerplate: Option<Boilerplate>,
     /// Index of an earlier identical sentence in the same document.
@@ -202,10 +208,13 @@ pub struct Stats {
     pub semantic_skipped: Option<usize>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct ScanResult {
     pub documents: Vec<Document>,
     pub sentences: Vec<Sentence>,
+    /// Each sentence's display text (its span with whitespace collapsed),
+    /// by sentence id.
+    pub texts: Texts,
     pub families: Vec<Family>,
     pub provenance: Provenance,
     pub stats: Stats,
@@ -233,74 +242,98 @@ pub trait Progress: Sync {
 pub struct Silent;
 impl Progress for Silent {}
 
+/// Articles drafted at once. Their drafts are held until their texts are
+/// spilled, so besides the articles themselves segmenting holds one batch;
+/// and a batch is many times the threads' count, so none waits long for
+/// another's longest article.
+const DRAFT_BATCH: usize = 4096;
+
 /// Runs the pipeline over `articles`. It takes them whole so that each
 /// article's text is freed as soon as its sentences are drafted: on a large
-/// dump the texts are as big as the input.
-pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress) -> ScanResult {
+/// dump the texts are as big as the input. The sentences' texts are spilled
+/// to a temporary file in [`ScanConfig::temp_dir`] (see [`crate::texts`]),
+/// and the only errors are that file's.
+pub fn scan(
+    articles: Vec<Article>,
+    config: &ScanConfig,
+    progress: &dyn Progress,
+) -> io::Result<ScanResult> {
     progress.stage("segment", articles.len() as u64);
-    // Each article's text is dropped as soon as it is drafted, so the
-    // texts and their sentences are never all held at once.
-    let drafter = Drafter::new(&config.wires);
-    let (articles, drafts): (Vec<Article>, Vec<DraftDocument>) = articles
-        .into_par_iter()
-        .map(|mut a| {
-            let d = drafter.draft(&a.text);
-            a.text = String::new();
-            progress.advance(1);
-            (a, d)
-        })
-        .unzip();
-    drop(drafter);
-
-    // Short lines that recur across one outlet's articles are furniture.
+    let article_count = articles.len();
     let outlet_of_document = outlet_indices(articles.iter().map(|a| a.outlet.as_str()));
+    let drafter = Drafter::new(&config.wires);
+    let mut spill = TextSpill::new(config.temp_dir.as_deref())?;
+    // Short lines that recur across one outlet's articles are furniture;
+    // which ones is known once all are counted, so the sentences that
+    // might be are remembered with their line's key.
     let mut counter = RepeatCounter::default();
-    for (d, &outlet) in drafts.iter().zip(&outlet_of_document) {
-        counter.add_document(outlet, d.sentences.iter().filter_map(|s| s.line_key));
-    }
-    let repeated = counter.repeated(config.boilerplate_min_documents);
-
-    let mut documents = Vec::with_capacity(articles.len());
-    // Sized up front: grown by doubling, the largest vector of the scan was
-    // briefly held twice, and set the peak of a verbatim scan.
-    let mut sentences = Vec::with_capacity(drafts.iter().map(|d| d.sentences.len()).sum());
-    for (doc, (article, d)) in articles.into_iter().zip(drafts).enumerate() {
-        let first = sentences.len() as u32;
-        let outlet = outlet_of_document[doc];
-        for (index, s) in d.sentences.into_iter().enumerate() {
-            let boilerplate = s.boilerplate.or_else(|| {
-                s.line_key
-                    .filter(|k| repeated.contains(&(outlet, *k)))
-                    .map(|_| Boilerplate::Repeated)
-            });
-            sentences.push(Sentence {
-                doc: doc as u32,
-                index: index as u32,
-                span: s.span,
-                text: s.text,
-                label: if boilerplate.is_some() {
-                    Label::Boilerplate
-                } else {
-                    Label::Original
-                },
-                boilerplate,
-                repeat_of: None,
-                family: None,
-                best: None,
+    let mut line_keys: Vec<(u32, u64)> = Vec::new();
+    let mut documents = Vec::with_capacity(article_count);
+    let mut sentences: Vec<Sentence> = Vec::new();
+    let mut articles = articles.into_iter();
+    loop {
+        let batch: Vec<Article> = articles.by_ref().take(DRAFT_BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let drafted: Vec<(Article, DraftDocument)> = batch
+            .into_par_iter()
+            .map(|mut a| {
+                let d = drafter.draft(&a.text);
+                a.text = String::new();
+                progress.advance(1);
+                (a, d)
+            })
+            .collect();
+        for (article, d) in drafted {
+            let doc = documents.len();
+            let outlet = outlet_of_document[doc];
+            counter.add_document(outlet, d.sentences.iter().filter_map(|s| s.line_key));
+            let first = sentences.len() as u32;
+            for (index, s) in d.sentences.into_iter().enumerate() {
+                let id = spill.push(&s.text)?;
+                if let (None, Some(key)) = (s.boilerplate, s.line_key) {
+                    line_keys.push((id, key));
+                }
+                sentences.push(Sentence {
+                    doc: doc as u32,
+                    index: index as u32,
+                    span: s.span,
+                    label: if s.boilerplate.is_some() {
+                        Label::Boilerplate
+                    } else {
+                        Label::Original
+                    },
+                    boilerplate: s.boilerplate,
+                    repeat_of: None,
+                    family: None,
+                    best: None,
+                });
+            }
+            documents.push(Document {
+                id: article.id,
+                outlet: article.outlet,
+                published: article.published,
+                title: article.title,
+                url: article.url,
+                path: article.path,
+                dateline: d.dateline,
+                credits: d.credits,
+                hard_wrapped: d.hard_wrapped,
+                sentences: first..sentences.len() as u32,
             });
         }
-        documents.push(Document {
-            id: article.id,
-            outlet: article.outlet,
-            published: article.published,
-            title: article.title,
-            url: article.url,
-            path: article.path,
-            dateline: d.dateline,
-            credits: d.credits,
-            hard_wrapped: d.hard_wrapped,
-            sentences: first..sentences.len() as u32,
-        });
+        reserve_for_rest(&mut sentences, documents.len(), article_count);
+    }
+    drop(drafter);
+    let texts = spill.finish()?;
+    let repeated = counter.repeated(config.boilerplate_min_documents);
+    for (id, key) in line_keys {
+        let s = &mut sentences[id as usize];
+        if repeated.contains(&(outlet_of_document[s.doc as usize], key)) {
+            s.boilerplate = Some(Boilerplate::Repeated);
+            s.label = Label::Boilerplate;
+        }
     }
 
     // The stages' times (`--timings`) cover the work between their bars:
@@ -310,7 +343,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     progress.stage("fingerprint", sentences.len() as u64);
     let profiles = Profiles::of_texts(
         sentences.len(),
-        |i| &sentences[i].text,
+        |i| texts.get(i as u32),
         config.shingle_size,
         |n| progress.advance(n),
     );
@@ -406,7 +439,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
                 views = ClaimViews::of_sentences(
                     sentences.len(),
                     &long_enough,
-                    |i| &sentences[i as usize].text,
+                    |i| texts.get(i),
                     min_words,
                     config.shingle_size,
                 );
@@ -421,7 +454,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
                 progress.stage("embed", vectors.rows() as u64);
                 vectors.embed(
                     &semantic.embedder,
-                    |id| views.text(id, |i| &sentences[i as usize].text),
+                    |id| views.text(id, |i| texts.get(i)),
                     |n| progress.advance(n as u64),
                 );
                 progress.finish_stage();
@@ -576,6 +609,7 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
     let mut result = ScanResult {
         documents,
         sentences,
+        texts,
         families: clustering.families,
         provenance: Provenance::default(),
         stats,
@@ -587,7 +621,23 @@ pub fn scan(articles: Vec<Article>, config: &ScanConfig, progress: &dyn Progress
         |s| profiles.text_number(s),
     );
     progress.finish_stage();
-    result
+    Ok(result)
+}
+
+/// Makes room in `sentences` for the sentences of the articles not drafted
+/// yet, at the rate so far. The count is not known before drafting, and
+/// grown by doubling the vector was briefly held three times over (the
+/// old buffer and one twice its size) while the articles' texts were still
+/// held too.
+fn reserve_for_rest(sentences: &mut Vec<Sentence>, drafted: usize, articles: usize) {
+    if drafted == 0 || drafted == articles {
+        return;
+    }
+    let expected = sentences.len() * articles / drafted;
+    let wanted = expected + expected / 16;
+    if sentences.capacity() < wanted {
+        sentences.reserve_exact(wanted - sentences.len());
+    }
 }
 
 /// Marks sentences that repeat an earlier one of the same document word for

@@ -312,7 +312,9 @@ mod corpus {
                 .filter(|l| l.starts_with("wiretrace: timing: "))
             {
                 assert!(
-                    line.contains(" MiB  peak ") && line.ends_with(" MiB"),
+                    line.contains(" MiB  anon ")
+                        && line.contains(" MiB  peak ")
+                        && line.ends_with(" MiB"),
                     "{line}"
                 );
             }
@@ -732,6 +734,42 @@ mod errors {
         let file = write_file(dir.path(), "fields.jsonl", content.as_bytes());
         scan_fails_naming(&file, ":2: missing field \"text\"");
     }
+
+    #[test]
+    fn a_missing_temp_dir_exits_2_naming_it() {
+        let (_dir, feed) = syndication_dir();
+        let missing = tempfile::tempdir().expect("temp dir").path().join("gone");
+        let output = wiretrace()
+            .args(["scan", "--quiet", "--json", "-", "--temp-dir"])
+            .arg(&missing)
+            .arg(&feed)
+            .output()
+            .expect("wiretrace runs");
+        assert_eq!(output.status.code(), Some(2), "exit status");
+        assert!(output.stdout.is_empty(), "no output on error");
+        let stderr = String::from_utf8(output.stderr).expect("UTF-8");
+        assert!(stderr.starts_with("wiretrace: error: "), "stderr: {stderr}");
+        assert!(
+            stderr.contains(&missing.display().to_string()),
+            "stderr: {stderr}"
+        );
+    }
+}
+
+/// Sentence texts go to an unnamed file in `--temp-dir`: the output is the
+/// same, and nothing is left there.
+#[test]
+fn temp_dir_changes_nothing_and_is_left_empty() {
+    let (_dir, feed) = syndication_dir();
+    let temp = tempfile::tempdir().expect("temp dir");
+    let mut args = vec![feed.clone().into_os_string()];
+    args.extend(["--temp-dir".into(), temp.path().as_os_str().to_owned()]);
+    assert_eq!(scan_json_bytes(args), scan_json_bytes([&feed]));
+    assert_eq!(
+        std::fs::read_dir(temp.path()).expect("temp dir").count(),
+        0,
+        "nothing left in the temporary directory"
+    );
 }
 
 #[test]

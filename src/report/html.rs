@@ -476,12 +476,12 @@ impl<'a> Ctx<'a> {
             .copied()
             .filter(|&m| m != reference)
             .collect();
-        let ref_text = &result.sentences[reference as usize].text;
+        let ref_text = result.texts.get(reference);
         let copies = others
             .iter()
             .take(MAX_COPIES)
             .map(|&m| {
-                let text = &result.sentences[m as usize].text;
+                let text = result.texts.get(m);
                 let (left, right) = word_diff(ref_text, text);
                 let drift = result.provenance.drift[m as usize]
                     .iter()
@@ -630,7 +630,7 @@ impl<'a> Ctx<'a> {
         SentenceView {
             id,
             label: s.label.as_str(),
-            text: &s.text,
+            text: result.texts.get(id),
             tooltip,
             block: s.label == Label::Boilerplate,
             family_href: s
@@ -880,7 +880,7 @@ mod tests {
         );
         b.url = Some("https://example.org/b?x=1&y=<2>".to_owned());
         b.published = Some("2018-07-15T06:00:00Z".to_owned());
-        scan(vec![a, b], &ScanConfig::default(), &Silent)
+        scan(vec![a, b], &ScanConfig::default(), &Silent).unwrap()
     }
 
     #[test]

@@ -157,7 +157,7 @@ fn write_sentence(out: &mut Vec<u8>, result: &ScanResult, doc: &str, id: usize) 
     record.field("index", |out| integer(out, s.index));
     record.field("start", |out| integer(out, s.span.start));
     record.field("end", |out| integer(out, s.span.end));
-    record.field("text", |out| string(out, &s.text));
+    record.field("text", |out| string(out, result.texts.get(id as u32)));
     record.field("label", |out| serialized(out, &s.label));
     record.field("family", |out| serialized(out, &s.family));
     record.field("best_match", |out| match s.best {
@@ -456,7 +456,7 @@ mod tests {
             index: s.index,
             start: s.span.start,
             end: s.span.end,
-            text: &s.text,
+            text: result.texts.get(id as u32),
             label: s.label,
             family: s.family,
             best_match: s.best.map(|m| {
@@ -519,7 +519,7 @@ mod tests {
                 &format!("LONDON (Reuters) - {credited}\n\n{credited}\n\nCafé \u{1F600} owners were told."),
             ),
         ];
-        let result = scan(articles, &ScanConfig::default(), &Silent);
+        let result = scan(articles, &ScanConfig::default(), &Silent).unwrap();
         // The records cover what a sentence can hold.
         let sentences = &result.sentences;
         assert!(sentences.iter().any(|s| s.best.is_some()));

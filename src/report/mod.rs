@@ -88,7 +88,6 @@ mod tests {
             doc: 0,
             index: 0,
             span: 0..0,
-            text: String::new(),
             label,
             boilerplate: None,
             repeat_of: None,

@@ -205,7 +205,7 @@ pub fn write(
                     label_style(s.label, options.colour).apply_to(format!("{tag:<9}")),
                     truncate(&sanitize(&doc.id), 32),
                     s.index,
-                    truncate(&sanitize(&s.text), 110)
+                    truncate(&sanitize(result.texts.get(m)), 110)
                 )?;
                 let drift = &prov.drift[m as usize];
                 for d in drift.iter().take(CHANGES_SHOWN) {
