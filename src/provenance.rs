@@ -15,6 +15,8 @@
 //! weekdays that changed (fact drift: "600 dead" became "1,000 dead").
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Index;
+use std::sync::Arc;
 
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
@@ -53,8 +55,9 @@ pub struct Upstream {
 pub enum Source {
     /// Another sentence of the corpus (its id).
     Sentence(u32),
-    /// A wire agency credited by the text.
-    Agency(Upstream),
+    /// A wire agency credited by the text. Shared by the members of a
+    /// family: a scan holds a source per sentence, millions of them.
+    Agency(Arc<Upstream>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +102,7 @@ pub struct UpstreamCount {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum UpstreamRef {
     Document(u32),
-    Agency(Upstream),
+    Agency(Arc<Upstream>),
 }
 
 /// How many sentences outlet `to` took from outlet (or agency) `from`.
@@ -118,11 +121,62 @@ pub struct Provenance {
     /// Per sentence: where it came from.
     pub source_of: Vec<Option<Source>>,
     /// Per sentence: facts that differ from its source (or best match).
-    pub drift: Vec<Vec<Drift>>,
+    pub drift: Drifts,
     /// Per document: its upstreams, most sentences first.
     pub upstream: Vec<Vec<UpstreamCount>>,
     /// Outlet pairs with at least one sentence taken, most first.
     pub outlet_pairs: Vec<OutletPair>,
+}
+
+/// Each sentence's changed facts, sorted, all in one vector in sentence
+/// order: a vector per sentence cost 24 bytes for each of millions of
+/// sentences, most of which have none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drifts {
+    /// Where each sentence's facts start in `all`; the last is its length.
+    starts: Vec<usize>,
+    all: Vec<Drift>,
+}
+
+impl Drifts {
+    /// The facts of `n` sentences, from `(sentence, fact)` entries in any
+    /// order; a fact entered twice for one sentence is kept once.
+    fn new(n: usize, mut entries: Vec<(u32, Drift)>) -> Drifts {
+        entries.par_sort_unstable();
+        entries.dedup();
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut all = Vec::with_capacity(entries.len());
+        for (s, drift) in entries {
+            while starts.len() <= s as usize {
+                starts.push(all.len());
+            }
+            all.push(drift);
+        }
+        starts.resize(n + 1, all.len());
+        Drifts { starts, all }
+    }
+
+    /// Sentences, including those without changed facts.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Each sentence's facts, in sentence order.
+    pub fn iter(&self) -> impl Iterator<Item = &[Drift]> {
+        self.starts.windows(2).map(|w| &self.all[w[0]..w[1]])
+    }
+}
+
+impl Index<usize> for Drifts {
+    type Output = [Drift];
+
+    fn index(&self, sentence: usize) -> &[Drift] {
+        &self.all[self.starts[sentence]..self.starts[sentence + 1]]
+    }
 }
 
 /// Traces sources over a finished scan, relabelling sentences relative to
@@ -157,12 +211,11 @@ pub fn trace(
     drop(agency_of);
     let agencies_in_corpus: HashSet<&str> =
         wire_of_doc.iter().flatten().map(String::as_str).collect();
-    let doc_of_sentence: Vec<usize> = result.sentences.iter().map(|s| s.doc as usize).collect();
-    let doc_of = |s: u32| doc_of_sentence[s as usize];
+    let doc_of_sentence: Vec<u32> = result.sentences.iter().map(|s| s.doc).collect();
+    let doc_of = |s: u32| doc_of_sentence[s as usize] as usize;
 
     let mut prov = Provenance {
         source_of: vec![None; n],
-        drift: vec![Vec::new(); n],
         ..Default::default()
     };
     for family in &result.families {
@@ -217,11 +270,14 @@ pub fn trace(
             }
         };
 
+        let upstream = source.upstream.clone().map(Arc::new);
         for &m in members {
-            match (&source.sentence, &source.upstream) {
+            match (&source.sentence, &upstream) {
                 (Some(src), _) if *src == m => result.sentences[m as usize].label = Label::Original,
                 (Some(src), _) => prov.source_of[m as usize] = Some(Source::Sentence(*src)),
-                (None, Some(up)) => prov.source_of[m as usize] = Some(Source::Agency(up.clone())),
+                (None, Some(up)) => {
+                    prov.source_of[m as usize] = Some(Source::Agency(Arc::clone(up)))
+                }
                 (None, None) => {}
             }
         }
@@ -284,27 +340,31 @@ pub fn trace(
         .par_iter()
         .map(|&(a, b)| changed_facts(a, b))
         .collect();
+    let mut drifts = Vec::new();
     for (&(s, other), pair) in compared.iter().zip(pair_of) {
         let Some(pair) = pair else { continue };
         for (kind, here, there) in &changes[pair as usize] {
-            prov.drift[s as usize].push(Drift {
-                kind: *kind,
-                value: here.clone(),
-                other_value: there.clone(),
+            drifts.push((
+                s,
+                Drift {
+                    kind: *kind,
+                    value: here.clone(),
+                    other_value: there.clone(),
+                    other,
+                },
+            ));
+            drifts.push((
                 other,
-            });
-            prov.drift[other as usize].push(Drift {
-                kind: *kind,
-                value: there.clone(),
-                other_value: here.clone(),
-                other: s,
-            });
+                Drift {
+                    kind: *kind,
+                    value: there.clone(),
+                    other_value: here.clone(),
+                    other: s,
+                },
+            ));
         }
     }
-    for d in &mut prov.drift {
-        d.sort();
-        d.dedup();
-    }
+    prov.drift = Drifts::new(n, drifts);
 
     // Per document upstreams and the outlet matrix.
     // Keyed by borrowed names: there is a lookup per copied sentence, and
@@ -319,7 +379,9 @@ pub fn trace(
                     let outlet = result.documents[e].outlet.as_str();
                     (UpstreamRef::Document(e as u32), outlet)
                 }
-                Some(Source::Agency(up)) => (UpstreamRef::Agency(up.clone()), up.agency.as_str()),
+                Some(Source::Agency(up)) => {
+                    (UpstreamRef::Agency(Arc::clone(up)), up.agency.as_str())
+                }
                 _ => continue,
             };
             *counts.entry(from).or_default() += 1;
@@ -484,6 +546,41 @@ pub fn parse_published(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The same facts per sentence as a sorted, deduplicated vector per
+        /// sentence, whatever the order they were entered in.
+        #[test]
+        fn drifts_are_each_sentences_facts_sorted_once(
+            n in 0usize..12,
+            raw in prop::collection::vec((0u32..12, 0u8..3, "[0-9]{1,2}", 0u32..4), 0..40),
+        ) {
+            let entries: Vec<(u32, Drift)> = raw
+                .into_iter()
+                .filter(|(s, ..)| (*s as usize) < n)
+                .map(|(s, kind, value, other)| {
+                    let kind = [DriftKind::Number, DriftKind::Month, DriftKind::Weekday][kind as usize];
+                    (s, Drift { kind, other_value: value.clone(), value, other })
+                })
+                .collect();
+            let mut expected: Vec<Vec<Drift>> = vec![Vec::new(); n];
+            for (s, d) in &entries {
+                expected[*s as usize].push(d.clone());
+            }
+            for facts in &mut expected {
+                facts.sort();
+                facts.dedup();
+            }
+            let drifts = Drifts::new(n, entries);
+            prop_assert_eq!(drifts.len(), n);
+            let by_iter: Vec<Vec<Drift>> = drifts.iter().map(<[Drift]>::to_vec).collect();
+            prop_assert_eq!(&by_iter, &expected);
+            for (s, facts) in expected.iter().enumerate() {
+                prop_assert_eq!(&drifts[s], facts.as_slice());
+            }
+        }
+    }
 
     #[test]
     fn changed_figures_months_and_weekdays() {
