@@ -5,6 +5,7 @@
 //! anything that is not UTF-8 is read as windows-1252, which maps every byte.
 
 use std::borrow::Cow;
+use std::io::{self, Read};
 
 use encoding_rs::WINDOWS_1252;
 
@@ -22,6 +23,27 @@ pub(super) fn decode(bytes: &[u8]) -> (Cow<'_, str>, bool) {
     match std::str::from_utf8(bytes) {
         Ok(text) => (Cow::Borrowed(text), false),
         Err(_) => (WINDOWS_1252.decode_without_bom_handling(bytes).0, true),
+    }
+}
+
+/// The first bytes of a file, as many as the sniffing below looks at: at
+/// least `SNIFF_LEN` unless the file is shorter, and more while they are
+/// all whitespace, up to the first byte that is not.
+pub(super) fn head(input: &mut impl Read) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    loop {
+        let read = input
+            .by_ref()
+            .take(SNIFF_LEN as u64)
+            .read_to_end(&mut head)?;
+        let blank = head
+            .strip_prefix(BOM)
+            .unwrap_or(&head)
+            .iter()
+            .all(u8::is_ascii_whitespace);
+        if read < SNIFF_LEN || !blank {
+            return Ok(head);
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 //! Lines are decoded one at a time because concatenated dumps mix encodings:
 //! one windows-1252 record must not turn the whole file into mojibake.
 
+use std::io::{self, BufRead};
+
 use serde_json::{Map, Value};
 
 use super::{decode::decode, Corpus, FieldNames, IngestError};
@@ -10,12 +12,15 @@ use crate::article::Article;
 
 pub(super) type Record = Map<String, Value>;
 
-/// Reads every record of a JSON Lines file into `out`.
+/// Reads every record of a JSON Lines file into `out`, a line at a time;
+/// `read_error` says what an error reading `input` is (a compressed
+/// stream's errors are the decompressor's).
 ///
 /// `outlet` is the fallback for records without one, usually the file stem:
 /// a dump per outlet is the common layout, and outlet is never empty.
 pub(super) fn read_articles(
-    bytes: &[u8],
+    input: impl BufRead,
+    read_error: impl Fn(io::Error) -> IngestError,
     path: &str,
     outlet: &str,
     fields: &FieldNames,
@@ -28,26 +33,40 @@ pub(super) fn read_articles(
         skipped,
         ..
     } = out;
-    for_each_record(bytes, path, keep_going, skipped, |line, record, latin| {
-        articles.push(article(path, line, record, outlet, fields)?);
-        *windows_1252_decoded += usize::from(latin);
-        Ok(())
-    })
+    for_each_record(
+        input,
+        read_error,
+        path,
+        keep_going,
+        skipped,
+        |line, record, latin| {
+            articles.push(article(path, line, record, outlet, fields)?);
+            *windows_1252_decoded += usize::from(latin);
+            Ok(())
+        },
+    )
 }
 
 /// Calls `f(line, record, decoded_as_windows_1252)` for every non-blank line.
 ///
 /// With `keep_going`, errors from parsing or from `f` are listed in `skipped`
-/// and reading continues; otherwise the first one is returned.
+/// and reading continues; otherwise the first one is returned. An error
+/// reading `input` ends the file whatever `keep_going` says.
 pub(super) fn for_each_record(
-    bytes: &[u8],
+    mut input: impl BufRead,
+    read_error: impl Fn(io::Error) -> IngestError,
     path: &str,
     keep_going: bool,
     skipped: &mut Vec<String>,
     mut f: impl FnMut(usize, Record, bool) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
-    for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line_no = index + 1;
+    let mut buffer = Vec::new();
+    for line_no in 1.. {
+        buffer.clear();
+        if input.read_until(b'\n', &mut buffer).map_err(&read_error)? == 0 {
+            break;
+        }
+        let line = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let (text, latin) = decode(line);
         if text.trim().is_empty() {
@@ -177,6 +196,7 @@ mod tests {
         let mut corpus = Corpus::default();
         read_articles(
             bytes,
+            |e| IngestError::io("dir/feed.jsonl", e),
             "dir/feed.jsonl",
             "feed",
             &FieldNames::default(),
@@ -229,7 +249,16 @@ mod tests {
         };
         let mut corpus = Corpus::default();
         let input = br#"{"doc": "d", "body": "B", "source": "S", "text": 5}"#;
-        read_articles(input, "f", "f", &fields, false, &mut corpus).unwrap();
+        read_articles(
+            &input[..],
+            |e| IngestError::io("f", e),
+            "f",
+            "f",
+            &fields,
+            false,
+            &mut corpus,
+        )
+        .unwrap();
         let article = &corpus.articles[0];
         assert_eq!(
             (

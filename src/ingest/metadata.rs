@@ -41,18 +41,26 @@ pub(super) fn read(
     if is_csv {
         read_csv(&bytes, &display, keep_going, skipped, into)
     } else {
-        jsonl::for_each_record(&bytes, &display, keep_going, skipped, |line, record, _| {
-            let field = |name| jsonl::optional_string(&record, &display, line, name);
-            let file = field("file")?.ok_or_else(|| missing_file(&display, line))?;
-            let meta = Meta {
-                outlet: field("outlet")?,
-                published: field("published")?,
-                url: field("url")?,
-                title: field("title")?,
-            };
-            into.insert(key(&file), meta);
-            Ok(())
-        })
+        let read_error = |e| IngestError::io(&display, e);
+        jsonl::for_each_record(
+            bytes.as_slice(),
+            read_error,
+            &display,
+            keep_going,
+            skipped,
+            |line, record, _| {
+                let field = |name| jsonl::optional_string(&record, &display, line, name);
+                let file = field("file")?.ok_or_else(|| missing_file(&display, line))?;
+                let meta = Meta {
+                    outlet: field("outlet")?,
+                    published: field("published")?,
+                    url: field("url")?,
+                    title: field("title")?,
+                };
+                into.insert(key(&file), meta);
+                Ok(())
+            },
+        )
     }
 }
 

@@ -15,7 +15,7 @@ mod walk;
 use std::{
     collections::{BTreeMap, HashMap},
     fs,
-    io::{self, Read},
+    io::{self, BufRead, Read},
     path::{Path, PathBuf},
 };
 
@@ -247,11 +247,7 @@ pub fn read_bytes(
         kind: walk::classify(name),
         meta: Meta::default(),
     };
-    let bytes = decompress::decompress(raw).map_err(|source| IngestError::Decompress {
-        path: name.to_owned(),
-        source,
-    })?;
-    parse(job, &bytes, options).map(|corpus| finish(corpus, options))
+    read_job_from(job, raw.as_slice(), options).map(|corpus| finish(corpus, options))
 }
 
 enum Source {
@@ -437,36 +433,61 @@ fn file_name(path: &Path) -> String {
 }
 
 fn read_job(job: Job, options: &IngestOptions) -> Result<Corpus, IngestError> {
-    let raw = match &job.source {
-        Source::Stdin => {
-            let mut buf = Vec::new();
-            io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
-        }
-        Source::File(path) => fs::read(path),
+    match &job.source {
+        Source::Stdin => read_job_from(job, io::stdin().lock(), options),
+        Source::File(path) => match fs::File::open(path) {
+            Ok(file) => read_job_from(job, file, options),
+            Err(err) => Err(IngestError::io(&job.path, err)),
+        },
     }
-    .map_err(|err| IngestError::io(&job.path, err))?;
-    let bytes = decompress::decompress(raw).map_err(|source| IngestError::Decompress {
-        path: job.path.clone(),
-        source,
-    })?;
-    parse(job, &bytes, options)
 }
 
-/// Turns the decompressed bytes of one file into articles.
-fn parse(job: Job, bytes: &[u8], options: &IngestOptions) -> Result<Corpus, IngestError> {
-    if decode::looks_binary(bytes) {
+/// Reads one file's articles from `raw`, its bytes as stored. A JSON Lines
+/// dump is read and parsed a line at a time: held whole, its bytes were as
+/// large as the articles made from them, and a scan's largest allocation
+/// while reading.
+fn read_job_from(job: Job, raw: impl Read, options: &IngestOptions) -> Result<Corpus, IngestError> {
+    let path = job.path.clone();
+    let (mut input, compressed) =
+        decompress::reader(raw).map_err(|err| IngestError::io(&path, err))?;
+    let read_error = |source: io::Error| {
+        if compressed {
+            IngestError::Decompress {
+                path: path.clone(),
+                source,
+            }
+        } else {
+            IngestError::io(&path, source)
+        }
+    };
+    let head = decode::head(&mut input).map_err(read_error)?;
+    let input = io::Cursor::new(head).chain(input);
+    parse(job, input, read_error, options)
+}
+
+/// Turns the decompressed bytes of one file into articles; `input` starts
+/// with at least the bytes [`decode::head`] reads, whole in its buffer.
+fn parse(
+    job: Job,
+    mut input: io::Chain<io::Cursor<Vec<u8>>, impl BufRead>,
+    read_error: impl Fn(io::Error) -> IngestError,
+    options: &IngestOptions,
+) -> Result<Corpus, IngestError> {
+    let head = input.get_ref().0.get_ref();
+    if decode::looks_binary(head) {
         return Ok(Corpus::skip(&job.path, "binary file"));
     }
     let mut corpus = Corpus::default();
     let jsonl = match job.kind {
         Kind::Jsonl => true,
-        Kind::Unknown => decode::looks_like_jsonl(bytes),
+        Kind::Unknown => decode::looks_like_jsonl(head),
         Kind::Text | Kind::Sidecar => false,
     };
     if jsonl {
         let fields = &options.fields;
         jsonl::read_articles(
-            bytes,
+            input,
+            read_error,
             &job.path,
             &job.outlet,
             fields,
@@ -475,7 +496,9 @@ fn parse(job: Job, bytes: &[u8], options: &IngestOptions) -> Result<Corpus, Inge
         )?;
         return Ok(corpus);
     }
-    let (text, latin) = decode::decode(bytes);
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).map_err(read_error)?;
+    let (text, latin) = decode::decode(&bytes);
     corpus.windows_1252_decoded = usize::from(latin);
     let Meta {
         outlet,
@@ -708,13 +731,18 @@ mod tests {
             meta: Meta::default(),
         };
         let options = IngestOptions::default();
-        let corpus = parse(job(), b"{\"text\": \"t\"}\n", &options).unwrap();
+        let corpus = read_job_from(job(), &b"{\"text\": \"t\"}\n"[..], &options).unwrap();
         let a = &corpus.articles[0];
         assert_eq!(
             (a.id.as_str(), a.outlet.as_str(), a.path.as_str()),
             ("<stdin>:1", "stdin", "<stdin>:1")
         );
-        let corpus = parse(job(), b"plain \x93text\x94", &options).unwrap();
+        // Sniffing reads past a long blank start to the first real byte.
+        let mut padded = vec![b' '; 20_000];
+        padded.extend_from_slice(b"\n{\"text\": \"t\"}\n");
+        let corpus = read_job_from(job(), padded.as_slice(), &options).unwrap();
+        assert_eq!(corpus.articles[0].text, "t");
+        let corpus = read_job_from(job(), &b"plain \x93text\x94"[..], &options).unwrap();
         let a = &corpus.articles[0];
         assert_eq!(
             (a.id.as_str(), a.outlet.as_str(), a.text.as_str()),
@@ -862,9 +890,7 @@ mod tests {
                 meta: Meta::default(),
             };
             let options = IngestOptions { keep_going, ..IngestOptions::default() };
-            if let Ok(bytes) = decompress::decompress(bytes) {
-                let _ = parse(job, &bytes, &options);
-            }
+            let _ = read_job_from(job, bytes.as_slice(), &options);
         }
     }
 }

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Memory floor: the least memory a scan of a generated dump completes in.
+
+Usage (from the repository root, after `cargo build --release`; needs root,
+for a memory cgroup):
+
+  python3 benches/memory/floor.py                        # 250 MB dump, verbatim tier
+  python3 benches/memory/floor.py --mb 25 --tier full
+  python3 benches/memory/floor.py --wiretrace /tmp/wiretrace-old   # another build
+
+What is measured. The scan runs in a memory cgroup (cgroup v2's memory.max,
+or v1's memory.limit_in_bytes) whose limit is searched by bisection, in
+steps of --step MiB: the floor is the smallest limit at which it exits 0.
+Above its floor a scan may still be slowed by the kernel dropping and
+re-reading pages; each probe's wall time shows by how much. The limit
+counts everything the process is charged for: its heap, the pages of the
+mapped sentence texts it has touched, and the page cache of the dump it
+reads and the JSON it writes. The machine has no swap here, so the heap
+cannot be paged out, while file pages can be dropped (the sentence texts'
+file is written to disk before it is mapped, for that reason).
+
+Every completed probe's JSON output is compared with an uncapped run's,
+byte for byte: a limit must not change the result.
+
+The dump is the one `benches/peers/run.py` makes for the same --mb
+(generated here if missing).
+"""
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent / "peers"))
+import run as peers  # noqa: E402  (the dump generator shared with the peer benchmark)
+
+V2_ROOT = Path("/sys/fs/cgroup")
+V1_ROOT = Path("/sys/fs/cgroup/memory")
+GROUP = "wiretrace-floor"
+
+
+def fail(message):
+    sys.exit(f"floor.py: error: {message}")
+
+
+def parse_args():
+    p = argparse.ArgumentParser(
+        description="Find the least memory (a cgroup limit) a wiretrace scan completes in.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--mb", type=float, default=250, help="article text of the generated dump, in MB")
+    p.add_argument("--outlets", type=int, default=20, help="outlets republishing the wire stories")
+    p.add_argument("--seed", type=int, default=1, help="synth seed")
+    p.add_argument("--wire-corpus", default=str(peers.DEFAULT_WIRE_CORPUS), help="JSONL wire corpus for synth")
+    p.add_argument("--workdir", default=str(REPO / "target" / "peers"), help="where the dump is (or is made)")
+    p.add_argument("--tier", choices=("verbatim", "full"), default="verbatim",
+                   help="verbatim: scan --no-rewrites (as run.py's wiretrace); full: both lexical tiers")
+    p.add_argument("--low", type=int, default=200, help="lowest limit tried, MiB")
+    p.add_argument("--high", type=int, default=2048, help="highest limit tried, MiB")
+    p.add_argument("--step", type=int, default=50, help="resolution of the search, MiB")
+    p.add_argument("--wiretrace", default=str(REPO / "target" / "release" / "wiretrace"), help="wiretrace binary")
+    args = p.parse_args()
+    args.articles = None
+    return args
+
+
+class Cgroup:
+    """A memory cgroup of our own, v2 where the memory controller is there."""
+
+    def __init__(self):
+        controllers = V2_ROOT / "cgroup.controllers"
+        if controllers.is_file() and "memory" in controllers.read_text().split():
+            self.path, self.limit_file = V2_ROOT / GROUP, "memory.max"
+        elif (V1_ROOT / "memory.limit_in_bytes").is_file():
+            self.path, self.limit_file = V1_ROOT / GROUP, "memory.limit_in_bytes"
+        else:
+            fail("no memory cgroup controller found (cgroup v2 memory, or v1 /sys/fs/cgroup/memory)")
+        try:
+            self.path.mkdir(exist_ok=True)
+        except PermissionError:
+            fail(f"cannot create {self.path}: run as root")
+        if self.limit_file == "memory.max":
+            # v2: no swap for the group either, as on this machine.
+            swap = self.path / "memory.swap.max"
+            if swap.is_file():
+                swap.write_text("0\n")
+
+    def limit(self, mib):
+        (self.path / self.limit_file).write_text(f"{mib * 1024 * 1024}\n")
+
+    def remove(self):
+        try:
+            self.path.rmdir()
+        except OSError:
+            pass
+
+    def enter(self):
+        """Moves the calling process in (run in the child before exec)."""
+        (self.path / "cgroup.procs").write_text(f"{os.getpid()}\n")
+
+
+def digest(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def scan(args, dump, out, cgroup=None):
+    """Runs one scan; returns (completed, wall seconds, sha256 of the JSON)."""
+    cmd = [args.wiretrace, "scan", str(dump), "--no-semantic", "--json", str(out), "--quiet"]
+    if args.tier == "verbatim":
+        cmd.insert(3, "--no-rewrites")
+    start = time.monotonic()
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          preexec_fn=cgroup.enter if cgroup else None)
+    wall = time.monotonic() - start
+    if done.returncode == 0:
+        return True, wall, digest(out)
+    if done.returncode == -9:
+        return False, wall, None
+    fail(f"`{' '.join(cmd)}` failed (exit {done.returncode}), not by the memory limit:\n{done.stderr.decode()}")
+
+
+def main():
+    args = parse_args()
+    if not os.access(args.wiretrace, os.X_OK):
+        fail(f"{args.wiretrace} not found; build it first: (cd {REPO} && cargo build --release)")
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    dump, stats = peers.make_dump(args, workdir)
+    out = workdir / "floor-out.jsonl"
+    cgroup = Cgroup()
+
+    print(f"dump: {dump.name}, {stats['text_bytes'] / 1e6:.1f} MB of article text; tier: {args.tier}")
+    ok, wall, expected = scan(args, dump, out)
+    print(f"uncapped: {wall:.2f} s")
+    low, high = args.low // args.step, -(-args.high // args.step)
+    # Invariant: `high` completes (checked first), `low - 1` is not known to.
+    ok, wall, got = probe(args, dump, out, cgroup, high * args.step, expected)
+    if not ok:
+        fail(f"the scan did not complete within --high {high * args.step} MiB")
+    while low < high:
+        mid = (low + high) // 2
+        ok, _, _ = probe(args, dump, out, cgroup, mid * args.step, expected)
+        if ok:
+            high = mid
+        else:
+            low = mid + 1
+    print(f"floor: {high * args.step} MiB (completes there, not {args.step} MiB below)"
+          if high * args.step > args.low else f"floor: at most {args.low} MiB (--low)")
+    out.unlink(missing_ok=True)
+    cgroup.remove()
+
+
+def probe(args, dump, out, cgroup, mib, expected):
+    cgroup.limit(mib)
+    ok, wall, got = scan(args, dump, out, cgroup)
+    if ok and got != expected:
+        fail(f"at {mib} MiB the JSON output differs from the uncapped run's")
+    print(f"  {mib:>5} MiB: {'completed' if ok else 'killed   '}  {wall:7.2f} s", flush=True)
+    return ok, wall, got
+
+
+if __name__ == "__main__":
+    main()
