@@ -27,6 +27,7 @@ use wiretrace::scan::{self, ScanConfig};
 use wiretrace::semantic::Semantic;
 use wiretrace::similarity::{PairFeatures, Thresholds, Verifier};
 use wiretrace::synth;
+use wiretrace::texts;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -43,6 +44,24 @@ fn main() -> ExitCode {
             eprintln!("wiretrace: error: {}", describe(&err));
             ExitCode::from(2)
         }
+    }
+}
+
+/// Sentence texts are spilled to disk to keep them out of memory (see
+/// `wiretrace::texts`); on a tmpfs they stay in it. Said for large inputs
+/// only, where it matters: below a quarter of a gigabyte of text the texts
+/// are a small part of what a scan holds.
+fn warn_if_spill_in_memory(temp_dir: Option<&Path>, articles: &[wiretrace::article::Article]) {
+    const LARGE: usize = 256 << 20;
+    if articles.iter().map(|a| a.text.len()).sum::<usize>() < LARGE {
+        return;
+    }
+    let dir = temp_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
+    if texts::is_in_memory(&dir) {
+        eprintln!(
+            "wiretrace: note: sentence texts are spilled to {}, a file system kept in memory (tmpfs); for a dump near the size of RAM, pass --temp-dir with a directory on disk",
+            dir.display()
+        );
     }
 }
 
@@ -142,6 +161,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         temp_dir: args.temp_dir.clone(),
         ..ScanConfig::default()
     };
+    if !args.quiet {
+        warn_if_spill_in_memory(args.temp_dir.as_deref(), &corpus.articles);
+    }
     let found_articles = !corpus.articles.is_empty();
     let result = scan::scan(corpus.articles, &config, &progress)?;
     if let Some(wordings) = result.stats.semantic_skipped {

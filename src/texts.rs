@@ -127,6 +127,57 @@ impl TextSpill {
     }
 }
 
+/// Whether `dir` is on a file system kept in memory (tmpfs, ramfs), by the
+/// mount table: texts spilled there take RAM after all, and some systems
+/// mount /tmp so. `false` where the table cannot be read (not Linux).
+pub fn is_in_memory(dir: &Path) -> bool {
+    let Ok(mounts) = std::fs::read_to_string("/proc/self/mounts") else {
+        return false;
+    };
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    mounted_in_memory(&dir, &mounts)
+}
+
+/// [`is_in_memory`] for a mount table's text: the mount whose point is the
+/// longest that holds `dir` decides, the later of two at one point (the
+/// one on top).
+fn mounted_in_memory(dir: &Path, mounts: &str) -> bool {
+    mounts
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace().skip(1);
+            Some((unescape_mount_point(fields.next()?), fields.next()?))
+        })
+        .filter(|(point, _)| dir.starts_with(point))
+        .max_by_key(|(point, _)| point.len())
+        .is_some_and(|(_, kind)| matches!(kind, "tmpfs" | "ramfs"))
+}
+
+/// The mount table writes space, tab, newline and backslash in a mount
+/// point as octal escapes (`\040`).
+fn unescape_mount_point(point: &str) -> String {
+    let mut out = String::with_capacity(point.len());
+    let mut rest = point;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let code = rest
+            .get(at + 1..at + 4)
+            .and_then(|o| u8::from_str_radix(o, 8).ok());
+        match code {
+            Some(byte) => {
+                out.push(char::from(byte));
+                rest = &rest[at + 4..];
+            }
+            None => {
+                out.push('\\');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn spill_error(dir: &Path, e: io::Error) -> io::Error {
     io::Error::new(
         e.kind(),
@@ -164,6 +215,27 @@ mod tests {
             (mixed.get(0), mixed.get(1), mixed.get(2)),
             ("", "caf\u{e9}", "")
         );
+    }
+
+    #[test]
+    fn in_memory_file_systems_are_told_by_the_longest_mount_point() {
+        let mounts = "/dev/vda / ext4 rw 0 0\n\
+                      tmpfs /tmp tmpfs rw 0 0\n\
+                      /dev/vdb /tmp/big\\040disk xfs rw 0 0\n\
+                      tmpfs /tmpx tmpfs rw 0 0\n\
+                      /dev/vdc /mnt ext4 rw 0 0\n\
+                      ramfs /mnt ramfs rw 0 0\n";
+        let in_memory = |dir: &str| mounted_in_memory(Path::new(dir), mounts);
+        assert!(in_memory("/tmp"));
+        assert!(in_memory("/tmp/wiretrace"));
+        assert!(
+            !in_memory("/tmp/big disk/spill"),
+            "a disk mounted under /tmp"
+        );
+        assert!(!in_memory("/tmpfoo"), "whole components, not prefixes");
+        assert!(!in_memory("/home/user"));
+        assert!(in_memory("/mnt/x"), "the later of two mounts at one point");
+        assert!(!mounted_in_memory(Path::new("/tmp"), ""));
     }
 
     #[test]
