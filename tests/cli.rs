@@ -629,19 +629,29 @@ mod inputs {
 mod errors {
     use super::*;
 
-    /// Runs `scan --json - ARGS...` expecting exit status 2; returns stderr.
-    /// Scans `input`, which must fail with exit status 2, no output, and an
-    /// error naming `input` followed by `what` (":2: …" for a line).
-    fn scan_fails_naming(input: &std::path::Path, what: &str) {
+    /// Runs `scan --quiet --json - ARGS...`, which must fail with exit
+    /// status 2, no output, and an error; returns stderr.
+    fn scan_fails<I, S>(args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
         let output = wiretrace()
             .args(["scan", "--quiet", "--json", "-"])
-            .arg(input)
+            .args(args)
             .output()
             .expect("wiretrace runs");
         assert_eq!(output.status.code(), Some(2), "exit status");
         assert!(output.stdout.is_empty(), "no output on error");
         let stderr = String::from_utf8(output.stderr).expect("UTF-8");
         assert!(stderr.starts_with("wiretrace: error: "), "stderr: {stderr}");
+        stderr
+    }
+
+    /// Scans `input`, which must fail as [`scan_fails`] says, with an error
+    /// naming `input` followed by `what` (":2: …" for a line).
+    fn scan_fails_naming(input: &std::path::Path, what: &str) {
+        let stderr = scan_fails([input]);
         assert!(
             stderr.contains(&format!("{}{what}", input.display())),
             "stderr: {stderr}"
@@ -739,16 +749,11 @@ mod errors {
     fn a_missing_temp_dir_exits_2_naming_it() {
         let (_dir, feed) = syndication_dir();
         let missing = tempfile::tempdir().expect("temp dir").path().join("gone");
-        let output = wiretrace()
-            .args(["scan", "--quiet", "--json", "-", "--temp-dir"])
-            .arg(&missing)
-            .arg(&feed)
-            .output()
-            .expect("wiretrace runs");
-        assert_eq!(output.status.code(), Some(2), "exit status");
-        assert!(output.stdout.is_empty(), "no output on error");
-        let stderr = String::from_utf8(output.stderr).expect("UTF-8");
-        assert!(stderr.starts_with("wiretrace: error: "), "stderr: {stderr}");
+        let stderr = scan_fails([
+            std::ffi::OsStr::new("--temp-dir"),
+            missing.as_os_str(),
+            feed.as_os_str(),
+        ]);
         assert!(
             stderr.contains(&missing.display().to_string()),
             "stderr: {stderr}"
