@@ -9,9 +9,9 @@
 //! memory: pages the kernel reads in when they are asked for and drops
 //! again when memory runs short, instead of memory that must be held.
 //!
-//! The file has no name from the start, so nothing is left on disk however
-//! the process ends, and no other program can open it to change it under
-//! the mapping.
+//! The file is made without a name (or unlinked as soon as it is made, where
+//! the file system cannot), so nothing is left on disk however the process
+//! ends, and no other program can open it to change it under the mapping.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -54,15 +54,6 @@ impl Texts {
 
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
-    }
-
-    /// Texts spilled to a file in the system's temporary directory.
-    pub fn of<'a>(texts: impl IntoIterator<Item = &'a str>) -> io::Result<Texts> {
-        let mut spill = TextSpill::new(None)?;
-        for text in texts {
-            spill.push(text)?;
-        }
-        spill.finish()
     }
 }
 
@@ -192,6 +183,17 @@ fn spill_error(dir: &Path, e: io::Error) -> io::Error {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    impl Texts {
+        /// Texts spilled to a file in the system's temporary directory.
+        fn of<'a>(texts: impl IntoIterator<Item = &'a str>) -> io::Result<Texts> {
+            let mut spill = TextSpill::new(None)?;
+            for text in texts {
+                spill.push(text)?;
+            }
+            spill.finish()
+        }
+    }
 
     proptest! {
         #[test]
