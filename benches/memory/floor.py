@@ -20,7 +20,8 @@ cannot be paged out, while file pages can be dropped (the sentence texts'
 file is written to disk before it is mapped, for that reason).
 
 Every completed probe's JSON output is compared with an uncapped run's,
-byte for byte: a limit must not change the result.
+byte for byte: a limit must not change the result. The uncapped run also
+reports the largest anonymous memory (RssAnon) seen, sampled every 0.1 s.
 
 The dump is the one `benches/peers/run.py` makes for the same --mb
 (generated here if missing).
@@ -30,6 +31,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -111,20 +113,45 @@ def digest(path):
     return h.hexdigest()
 
 
+def anonymous_kib(pid):
+    """RssAnon of a running process, KiB: its resident memory that is not a
+    file's pages, which without swap it cannot do without. None once it has
+    exited."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None
+
+
 def scan(args, dump, out, cgroup=None):
-    """Runs one scan; returns (completed, wall seconds, sha256 of the JSON)."""
+    """Runs one scan; returns (completed, wall seconds, sha256 of the JSON,
+    largest anonymous memory seen in MiB, sampled every 0.1 s)."""
     cmd = [args.wiretrace, "scan", str(dump), "--no-semantic", "--json", str(out), "--quiet"]
     if args.tier == "verbatim":
         cmd.insert(3, "--no-rewrites")
     start = time.monotonic()
-    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          preexec_fn=cgroup.enter if cgroup else None)
+    # stderr goes to a file, not a pipe that a chatty run could fill while
+    # this loop only samples.
+    with tempfile.TemporaryFile() as errors, subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=errors, preexec_fn=cgroup.enter if cgroup else None
+    ) as child:
+        largest = 0
+        while child.poll() is None:
+            largest = max(largest, anonymous_kib(child.pid) or 0)
+            time.sleep(0.1)
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
     wall = time.monotonic() - start
-    if done.returncode == 0:
-        return True, wall, digest(out)
-    if done.returncode == -9:
-        return False, wall, None
-    fail(f"`{' '.join(cmd)}` failed (exit {done.returncode}), not by the memory limit:\n{done.stderr.decode()}")
+    anonymous = largest // 1024
+    if child.returncode == 0:
+        return True, wall, digest(out), anonymous
+    if child.returncode == -9:
+        return False, wall, None, anonymous
+    fail(f"`{' '.join(cmd)}` failed (exit {child.returncode}), not by the memory limit:\n{stderr}")
 
 
 def main():
@@ -138,11 +165,11 @@ def main():
     cgroup = Cgroup()
 
     print(f"dump: {dump.name}, {stats['text_bytes'] / 1e6:.1f} MB of article text; tier: {args.tier}")
-    ok, wall, expected = scan(args, dump, out)
-    print(f"uncapped: {wall:.2f} s")
+    ok, wall, expected, anonymous = scan(args, dump, out)
+    print(f"uncapped: {wall:.2f} s, largest anonymous memory {anonymous} MiB (RssAnon, sampled every 0.1 s)")
     low, high = args.low // args.step, -(-args.high // args.step)
     # Invariant: `high` completes (checked first), `low - 1` is not known to.
-    ok, wall, got = probe(args, dump, out, cgroup, high * args.step, expected)
+    ok, _, _ = probe(args, dump, out, cgroup, high * args.step, expected)
     if not ok:
         fail(f"the scan did not complete within --high {high * args.step} MiB")
     while low < high:
@@ -160,7 +187,7 @@ def main():
 
 def probe(args, dump, out, cgroup, mib, expected):
     cgroup.limit(mib)
-    ok, wall, got = scan(args, dump, out, cgroup)
+    ok, wall, got, _ = scan(args, dump, out, cgroup)
     if ok and got != expected:
         fail(f"at {mib} MiB the JSON output differs from the uncapped run's")
     print(f"  {mib:>5} MiB: {'completed' if ok else 'killed   '}  {wall:7.2f} s", flush=True)
