@@ -16,6 +16,9 @@ const READ_BUFFER: usize = 1 << 20;
 
 /// The decompressed bytes of `raw` as they are read, and whether it was
 /// compressed: a dump is read a line at a time, never held whole.
+///
+/// `MultiGzDecoder` is used because `cat a.gz b.gz` and bgzip output are
+/// several gzip members, and a plain decoder silently stops after the first.
 pub fn reader<'a>(mut raw: impl Read + 'a) -> io::Result<(Box<dyn BufRead + 'a>, bool)> {
     // The magic is read whole even from a pipe that hands out a byte at a
     // time, and put back in front of the rest.
@@ -58,19 +61,16 @@ impl Format {
     }
 }
 
-/// Returns the decompressed bytes, or `raw` itself when it is not compressed.
-///
-/// `MultiGzDecoder` is used because `cat a.gz b.gz` and bgzip output are
-/// several gzip members, and a plain decoder silently stops after the first.
+/// Returns the decompressed bytes, or `raw` itself when it is not compressed:
+/// [`reader`] for inputs read whole (sidecars, truth files).
 pub fn decompress(raw: Vec<u8>) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
-    match Format::of(&raw) {
-        Format::Gzip => MultiGzDecoder::new(raw.as_slice()).read_to_end(&mut out)?,
-        Format::Zstd => {
-            zstd::stream::read::Decoder::with_buffer(raw.as_slice())?.read_to_end(&mut out)?
-        }
-        Format::Plain => return Ok(raw),
-    };
+    let (mut bytes, compressed) = reader(raw.as_slice())?;
+    if !compressed {
+        drop(bytes);
+        return Ok(raw);
+    }
+    bytes.read_to_end(&mut out)?;
     Ok(out)
 }
 
