@@ -516,18 +516,22 @@ pub fn scan(
     // Verified a slice at a time from the end, the candidates shrinking as
     // the edges grow: on a large dump the two lists are the biggest things
     // a scan holds, and holding both whole would add one to the other.
-    // (Clustering orders the edges itself, so their order here is free.)
+    // The edges are kept as the threads' pieces and put into one vector
+    // at the end, each piece freed once moved (see [`concat`]): extending
+    // one vector slice by slice grew it by copying, the old buffer and the
+    // new one held at once. (Clustering orders the edges itself, so their
+    // order here is free.)
     // A pair of wordings is judged once, by their first sentences, and
     // stands for its sentences' pairs: the verdict depends on profiles
     // alone, except that the semantic tier's claim views follow a
     // sentence's own punctuation, and those of the first sentence are the
     // ones compared.
-    let mut edges: Vec<Edge> = Vec::new();
+    let mut pieces: Vec<Vec<Edge>> = Vec::new();
     let wordings = &wordings;
     for mut list in candidates {
         while !list.is_empty() {
             let from = list.len().saturating_sub(VERIFY_SLICE);
-            edges.par_extend(
+            pieces.extend(
                 list[from..]
                     .par_chunks(PROGRESS_STEP)
                     .flat_map_iter(|chunk| {
@@ -546,12 +550,14 @@ pub fn scan(
                                 )
                             })
                         })
-                    }),
+                    })
+                    .collect_vec_list(),
             );
             list.truncate(from);
             list.shrink_to_fit();
         }
     }
+    let edges = concat(pieces);
     progress.finish_stage();
     stats.verified_pairs = edges.len();
 
@@ -638,6 +644,16 @@ fn reserve_for_rest(sentences: &mut Vec<Sentence>, drafted: usize, articles: usi
     if sentences.capacity() < wanted {
         sentences.reserve_exact(wanted - sentences.len());
     }
+}
+
+/// The pieces' items in one vector, allocated once at its final size, each
+/// piece freed as soon as it is moved: at most one piece is held twice.
+fn concat<T>(pieces: Vec<Vec<T>>) -> Vec<T> {
+    let mut all = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for mut piece in pieces {
+        all.append(&mut piece);
+    }
+    all
 }
 
 /// Marks sentences that repeat an earlier one of the same document word for
