@@ -15,7 +15,7 @@ use wiretrace::report::html::{self, HtmlOptions};
 use wiretrace::report::json::{self, InputSummary};
 use wiretrace::scan::{self, ScanConfig, Silent};
 use wiretrace::segment;
-use wiretrace::shingle::Profile;
+use wiretrace::shingle::OwnedProfile;
 use wiretrace::Article;
 
 /// The corpus articles, each repeated under several outlets.
@@ -60,7 +60,7 @@ fn stages(c: &mut Criterion) {
     let articles = articles();
     let bytes: u64 = articles.iter().map(|a| a.text.len() as u64).sum();
     let sentences = sentences(&articles);
-    let profiles: Vec<Profile> = sentences.iter().map(|s| Profile::new(s, 3)).collect();
+    let profiles: Vec<OwnedProfile> = sentences.iter().map(|s| OwnedProfile::new(s, 3)).collect();
     let hasher = MinHasher::new(128, 1);
     let ids: Vec<u32> = (0..profiles.len() as u32).collect();
 
@@ -75,7 +75,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             sentences
                 .iter()
-                .map(|s| Profile::new(s, 3).words().len())
+                .map(|s| OwnedProfile::new(s, 3).view().words().len())
                 .sum::<usize>()
         })
     });
@@ -85,7 +85,7 @@ fn stages(c: &mut Criterion) {
             profiles
                 .iter()
                 .map(|p| {
-                    hasher.signature_into(p.shingles().iter().copied(), &mut signature);
+                    hasher.signature_into(p.view().shingles().iter().copied(), &mut signature);
                     signature[0] as u64
                 })
                 .sum::<u64>()
@@ -99,7 +99,11 @@ fn stages(c: &mut Criterion) {
                 Banding::for_threshold(0.5, 128),
                 &ids,
                 |id, perms, out| {
-                    hasher.values_into(profiles[id as usize].shingles().iter().copied(), perms, out)
+                    hasher.values_into(
+                        profiles[id as usize].view().shingles().iter().copied(),
+                        perms,
+                        out,
+                    )
                 },
                 |_, _| true,
                 &[],

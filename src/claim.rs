@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 use rayon::prelude::*;
 use regex::Regex;
 
-use crate::shingle::Profile;
+use crate::shingle::{OwnedProfile, Profile};
 
 /// The claim views of a scan's sentences, numbered after the sentences:
 /// ids below `first` are sentences (each its own first view), ids from
@@ -33,7 +33,7 @@ pub struct ClaimViews {
     /// Per view: the sentence it was taken from.
     sentence: Vec<u32>,
     text: Vec<String>,
-    profile: Vec<Profile>,
+    profile: Vec<OwnedProfile>,
     /// Per sentence: the ids of its views (empty for most).
     of_sentence: Vec<Range<u32>>,
 }
@@ -59,13 +59,13 @@ impl ClaimViews {
         min_words: usize,
         shingle_size: usize,
     ) -> ClaimViews {
-        let found: Vec<(u32, Vec<(String, Profile)>)> = ids
+        let found: Vec<(u32, Vec<(String, OwnedProfile)>)> = ids
             .par_iter()
             .map(|&id| {
                 let views = claims(text(id), min_words)
                     .into_iter()
                     .map(|v| {
-                        let profile = Profile::new(&v, shingle_size);
+                        let profile = OwnedProfile::new(&v, shingle_size);
                         (v, profile)
                     })
                     .collect();
@@ -127,16 +127,16 @@ impl ClaimViews {
         }
     }
 
-    /// The profile of `id`, with `profiles` for the sentences.
+    /// The profile of `id`, with `sentence_profile` for the sentences.
     pub fn profile<'a>(
         &'a self,
         id: u32,
-        profiles: &'a impl std::ops::Index<usize, Output = Profile>,
-    ) -> &'a Profile {
+        sentence_profile: impl Fn(u32) -> Profile<'a>,
+    ) -> Profile<'a> {
         if id < self.first {
-            &profiles[id as usize]
+            sentence_profile(id)
         } else {
-            &self.profile[(id - self.first) as usize]
+            self.profile[(id - self.first) as usize].view()
         }
     }
 }

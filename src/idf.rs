@@ -23,7 +23,7 @@ pub struct Rarity {
 
 impl Rarity {
     /// Counts content words over `profiles` (each sentence once).
-    pub fn from_profiles<'a>(profiles: impl IntoIterator<Item = &'a Profile>) -> Rarity {
+    pub fn from_profiles<'a>(profiles: impl IntoIterator<Item = Profile<'a>>) -> Rarity {
         let mut df: HashMap<u32, u32, FixedState> = HashMap::default();
         let mut n = 0u32;
         for p in profiles {
@@ -69,10 +69,11 @@ impl Rarity {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shingle::OwnedProfile;
 
     #[test]
     fn shared_topic_words_weigh_little() {
-        let corpus: Vec<Profile> = [
+        let corpus: Vec<OwnedProfile> = [
             "Trump met Putin in Helsinki on Monday.",
             "Trump and Putin held a summit in Helsinki.",
             "Putin praised Trump in Helsinki.",
@@ -81,13 +82,13 @@ mod tests {
             "Protesters marched through Helsinki before Trump and Putin met.",
         ]
         .iter()
-        .map(|s| Profile::new(s, 3))
+        .map(|s| OwnedProfile::new(s, 3))
         .collect();
-        let rarity = Rarity::from_profiles(&corpus);
-        let topic = rarity.weighted_containment(&corpus[0], &corpus[2]);
+        let rarity = Rarity::from_profiles(corpus.iter().map(OwnedProfile::view));
+        let topic = rarity.weighted_containment(&corpus[0].view(), &corpus[2].view());
         let claim = rarity.weighted_containment(
-            &corpus[5],
-            &Profile::new("Protesters marched through downtown Helsinki.", 3),
+            &corpus[5].view(),
+            &OwnedProfile::new("Protesters marched through downtown Helsinki.", 3).view(),
         );
         assert!(topic < 0.5, "topic words alone: {topic}");
         assert!(

@@ -47,6 +47,7 @@ pub mod semantic;
 pub mod shingle;
 pub mod similarity;
 pub mod sorted;
+pub mod spill;
 pub mod synth;
 pub mod texts;
 pub mod union_find;

@@ -26,8 +26,8 @@ use wiretrace::report::{html, json, terminal};
 use wiretrace::scan::{self, ScanConfig};
 use wiretrace::semantic::Semantic;
 use wiretrace::similarity::{PairFeatures, Thresholds, Verifier};
+use wiretrace::spill;
 use wiretrace::synth;
-use wiretrace::texts;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -57,7 +57,7 @@ fn warn_if_spill_in_memory(temp_dir: Option<&Path>, articles: &[wiretrace::artic
         return;
     }
     let dir = temp_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
-    if texts::is_in_memory(&dir) {
+    if spill::is_in_memory(&dir) {
         eprintln!(
             "wiretrace: note: sentence texts are spilled to {}, a file system kept in memory (tmpfs); for a dump near the size of RAM, pass --temp-dir with a directory on disk",
             dir.display()

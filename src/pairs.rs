@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::claim;
 use crate::embed::Embedder;
 use crate::semantic::{self, Meaning};
-use crate::shingle::Profile;
+use crate::shingle::OwnedProfile;
 use crate::similarity::{sentence_match, Verdict, Verifier};
 
 /// One line of a pairs file.
@@ -146,9 +146,9 @@ pub fn judge(
             .collect(),
         None => vec![None; flat.len()],
     };
-    let profiles: Vec<Profile> = texts
+    let profiles: Vec<OwnedProfile> = texts
         .iter()
-        .map(|t| Profile::new(t, shingle_size))
+        .map(|t| OwnedProfile::new(t, shingle_size))
         .collect();
     let mut start = 0;
     view_pairs
@@ -157,7 +157,9 @@ pub fn judge(
             let verdicts: Vec<Verdict> = vp
                 .iter()
                 .zip(&meanings[start..])
-                .map(|(&(x, y), &meaning)| verifier.judge(&profiles[x], &profiles[y], meaning))
+                .map(|(&(x, y), &meaning)| {
+                    verifier.judge(&profiles[x].view(), &profiles[y].view(), meaning)
+                })
                 .collect();
             start += vp.len();
             let whole = verdicts[0];

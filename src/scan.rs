@@ -345,8 +345,9 @@ pub fn scan(
         sentences.len(),
         |i| texts.get(i as u32),
         config.shingle_size,
+        config.temp_dir.as_deref(),
         |n| progress.advance(n),
-    );
+    )?;
 
     mark_repeats(&documents, &mut sentences, &profiles);
     let eligible: Vec<u32> = (0..sentences.len() as u32)
@@ -354,7 +355,7 @@ pub fn scan(
             let s = &sentences[i as usize];
             s.boilerplate.is_none()
                 && s.repeat_of.is_none()
-                && !profiles[i as usize].is_too_short(config.min_words)
+                && !profiles.get(i).is_too_short(config.min_words)
         })
         .collect();
 
@@ -367,8 +368,8 @@ pub fn scan(
         .map(|s| outlet_of_document[s.doc as usize])
         .collect();
     let outlet = |s: u32| outlet_index[s as usize];
-    let wordings = Wordings::group(&eligible, |i| profiles[i as usize].key(), outlet);
-    let profile_of = |w: u32| &profiles[wordings.representative(w) as usize];
+    let wordings = Wordings::group(&eligible, |i| profiles.get(i).key(), outlet);
+    let profile_of = |w: u32| profiles.get(wordings.representative(w));
     let cross_outlet = |v: u32, w: u32| wordings.span_outlets(v, w, outlet);
     let all_wordings: Vec<u32> = (0..wordings.len() as u32).collect();
     let mut stats = Stats {
@@ -425,11 +426,11 @@ pub fn scan(
             let long_enough: Vec<u32> = eligible
                 .iter()
                 .copied()
-                .filter(|&i| !profiles[i as usize].is_too_short(min_words))
+                .filter(|&i| !profiles.get(i).is_too_short(min_words))
                 .collect();
             let to_embed = long_enough
                 .iter()
-                .map(|&i| profiles[i as usize].text_key())
+                .map(|&i| profiles.get(i).text_key())
                 .collect::<HashSet<u64>>()
                 .len();
             if to_embed > semantic.max_wordings {
@@ -449,7 +450,7 @@ pub fn scan(
                     .chain(views.view_ids())
                     .collect();
                 let mut vectors = SentenceVectors::group(views.end() as usize, &ids, |id| {
-                    views.profile(id, &profiles).text_key()
+                    views.profile(id, |i| profiles.get(i)).text_key()
                 });
                 progress.stage("embed", vectors.rows() as u64);
                 vectors.embed(
@@ -483,17 +484,21 @@ pub fn scan(
     stats.candidate_pairs = candidates.iter().map(Vec::len).sum();
 
     progress.stage("verify", stats.candidate_pairs as u64);
-    let rarity = Rarity::from_profiles(eligible.iter().map(|&i| &profiles[i as usize]));
+    let rarity = Rarity::from_profiles(eligible.iter().map(|&i| profiles.get(i)));
     // One pair of texts: two sentences, or two of their claim views.
     let judge_texts = |a: u32, b: u32| {
-        let (pa, pb) = (views.profile(a, &profiles), views.profile(b, &profiles));
+        let sentence_profile = |i| profiles.get(i);
+        let (pa, pb) = (
+            views.profile(a, sentence_profile),
+            views.profile(b, sentence_profile),
+        );
         let meaning = vectors.as_ref().and_then(|v| v.compare(a, b));
-        let (reuse, similarity) = config.verifier.reuse(pa, pb, meaning)?;
+        let (reuse, similarity) = config.verifier.reuse(&pa, &pb, meaning)?;
         let specific = match reuse {
             Reuse::Rewritten => {
                 config.rewrites
                     && (config.verifier.thresholds.is_paraphrase(meaning)
-                        || rarity.weighted_containment(pa, pb) >= config.min_specificity)
+                        || rarity.weighted_containment(&pa, &pb) >= config.min_specificity)
             }
             _ => true,
         };
@@ -666,7 +671,7 @@ fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &P
     for d in documents {
         first.clear();
         for id in d.sentences.clone() {
-            let profile = &profiles[id as usize];
+            let profile = profiles.get(id);
             if profile.words().is_empty() {
                 continue;
             }

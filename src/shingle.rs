@@ -10,6 +10,8 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::io;
+use std::path::Path;
 
 use foldhash::fast::{FixedState, RandomState};
 use std::sync::OnceLock;
@@ -20,6 +22,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, Xxh3};
 
 use crate::normalize::{is_number, normalize, words};
 use crate::scan::PROGRESS_STEP;
+use crate::spill::{Mapped, Spill};
 
 /// The token every figure is replaced with before hashing.
 const NUMBER_TOKEN: &str = "#";
@@ -29,28 +32,35 @@ const WORD_SEED: u64 = 0x5752_4954_4531;
 const CONTENT_SEED: u64 = 0x5752_4954_4532;
 const NAME_SEED: u64 = 0x5752_4954_4533;
 
-/// What matching needs to know about one sentence.
+/// What matching needs to know about one sentence, borrowed: from a scan's
+/// [`Profiles`], where it lives in a file mapped into memory, or from an
+/// [`OwnedProfile`].
 ///
-/// A scan holds one per distinct sentence text, and its parts share one
-/// allocation: the word hashes, then the content-word, name and shingle
-/// hashes, back to back. Five vectors and a string per figure cost more in
-/// headers and allocator overhead than the hashes themselves on short news
-/// sentences. Shingles are stored sorted: the verifier compares them on
-/// every candidate pair, and building them there for both sentences was
+/// Its parts are back to back: the word hashes, then the content-word,
+/// name and shingle hashes. Five vectors and a string per figure cost more
+/// in headers and allocator overhead than the hashes themselves on short
+/// news sentences. Shingles are stored sorted: the verifier compares them
+/// on every candidate pair, and building them there for both sentences was
 /// most of its time (held once per distinct text, they cost little).
 ///
 /// Hashes are 32 bits. They are only ever compared between the two
 /// sentences of a pair, and two sentences of some 25 words each share a
 /// hash by chance about once in 10 million pairs (25 × 25 / 2^32), while
 /// 64-bit hashes doubled the profiles, once the largest thing a scan held.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Profile {
-    /// Words, content words and names (see the accessors).
-    hashes: Box<[u32]>,
-    /// Where the content words, names and shingles begin in `hashes`.
-    starts: [u32; 3],
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Profile<'a> {
+    /// Words, content words, names and shingles (see the accessors).
+    hashes: &'a [u32],
     /// The figures, in order, as normalized text, each followed by a space.
-    figures: Box<str>,
+    figures: &'a str,
+    shape: Shape,
+}
+
+/// The fixed-size part of a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    /// Where the content words, names and shingles begin in the hashes.
+    starts: [u32; 3],
     figure_count: u32,
     /// [`Profile::text_key`] and [`Profile::key`], hashed once: a scan asks
     /// for them per sentence, and most sentences share their profile.
@@ -58,9 +68,17 @@ pub struct Profile {
     key: u64,
 }
 
-impl Profile {
+/// A profile that owns its parts: one sentence's, outside a scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedProfile {
+    hashes: Box<[u32]>,
+    figures: Box<str>,
+    shape: Shape,
+}
+
+impl OwnedProfile {
     /// Profile of a sentence's display text with `k`-word shingles.
-    pub fn new(text: &str, k: usize) -> Profile {
+    pub fn new(text: &str, k: usize) -> OwnedProfile {
         let normalized = normalize(text);
         let tokens = words(&normalized);
         let mut figures = String::new();
@@ -91,73 +109,85 @@ impl Profile {
         let words = &hashes[..starts[0] as usize];
         let shingles = sorted_distinct(shingle_windows(words, k).collect());
         hashes.extend(shingles);
-        let mut profile = Profile {
+        let mut profile = OwnedProfile {
             hashes: hashes.into_boxed_slice(),
-            starts,
             figures: figures.into_boxed_str(),
-            figure_count,
-            text_key: 0,
-            key: 0,
+            shape: Shape {
+                starts,
+                figure_count,
+                text_key: 0,
+                key: 0,
+            },
         };
-        profile.text_key = profile.hash_text();
-        profile.key = profile.hash_whole();
+        profile.shape.text_key = profile.view().hash_text();
+        profile.shape.key = profile.view().hash_whole();
         profile
     }
 
+    pub fn view(&self) -> Profile<'_> {
+        Profile {
+            hashes: &self.hashes,
+            figures: &self.figures,
+            shape: self.shape,
+        }
+    }
+}
+
+impl<'a> Profile<'a> {
     /// Hash of each word in order, figures masked.
-    pub fn words(&self) -> &[u32] {
-        &self.hashes[..self.starts[0] as usize]
+    pub fn words(self) -> &'a [u32] {
+        &self.hashes[..self.shape.starts[0] as usize]
     }
 
     /// Sorted, distinct hashes of word `k`-shingles (verbatim tier): what
     /// MinHash and the verifier take.
-    pub fn shingles(&self) -> &[u32] {
-        &self.hashes[self.starts[2] as usize..]
+    pub fn shingles(self) -> &'a [u32] {
+        &self.hashes[self.shape.starts[2] as usize..]
     }
 
     /// Sorted, distinct hashes of stemmed content words (rewrite tier).
-    pub fn content(&self) -> &[u32] {
-        &self.hashes[self.starts[0] as usize..self.starts[1] as usize]
+    pub fn content(self) -> &'a [u32] {
+        &self.hashes[self.shape.starts[0] as usize..self.shape.starts[1] as usize]
     }
 
     /// Sorted, distinct hashes of capitalised words after the first: a
     /// cheap stand-in for the names a claim is about.
-    pub fn names(&self) -> &[u32] {
-        &self.hashes[self.starts[1] as usize..self.starts[2] as usize]
+    pub fn names(self) -> &'a [u32] {
+        &self.hashes[self.shape.starts[1] as usize..self.shape.starts[2] as usize]
     }
 
     /// The figures, in order, as normalized text without thousands
     /// separators (for drift and scoring).
-    pub fn numbers(&self) -> impl Iterator<Item = &str> + Clone {
+    pub fn numbers(self) -> impl Iterator<Item = &'a str> + Clone {
         self.figures.split_terminator(' ')
     }
 
     /// How many figures the sentence has.
-    pub fn figure_count(&self) -> usize {
-        self.figure_count as usize
+    pub fn figure_count(self) -> usize {
+        self.shape.figure_count as usize
     }
 
     /// Calls `f` with the sorted, distinct word hashes. Computed when
     /// asked, not stored: only pairs that pass the verifier's first checks
     /// need them, and a profile is held for every sentence of a scan.
-    pub fn with_distinct_words<R>(&self, f: impl FnOnce(&[u32]) -> R) -> R {
+    pub fn with_distinct_words<R>(self, f: impl FnOnce(&[u32]) -> R) -> R {
         with_sorted_distinct(self.words().iter().copied(), f)
     }
 
     /// Calls `f` with the sorted, distinct hashes of adjacent word pairs;
     /// computed when asked, like [`Profile::with_distinct_words`].
-    pub fn with_bigrams<R>(&self, f: impl FnOnce(&[u32]) -> R) -> R {
+    pub fn with_bigrams<R>(self, f: impl FnOnce(&[u32]) -> R) -> R {
         let words = self.words();
         with_sorted_distinct(words.windows(2).map(|w| w[0].rotate_left(17) ^ w[1]), f)
     }
 
     /// One hash of the words and figures in order: equal for sentences
     /// that differ only in case, typography and punctuation.
-    pub fn text_key(&self) -> u64 {
-        self.text_key
+    pub fn text_key(self) -> u64 {
+        self.shape.text_key
     }
 
-    fn hash_text(&self) -> u64 {
+    fn hash_text(self) -> u64 {
         let mut bytes = Vec::with_capacity(self.words().len() * 4);
         for w in self.words() {
             bytes.extend_from_slice(&w.to_le_bytes());
@@ -173,15 +203,15 @@ impl Profile {
     /// same to everything that compares profiles (see [`crate::wording`]).
     /// Unlike [`Profile::text_key`] it covers the names, which keep their
     /// case.
-    pub fn key(&self) -> u64 {
-        self.key
+    pub fn key(self) -> u64 {
+        self.shape.key
     }
 
-    fn hash_whole(&self) -> u64 {
+    fn hash_whole(self) -> u64 {
         // The shingles follow from the words, so they are left out.
         let mut hasher = Xxh3::new();
-        let derived = self.starts[2] as usize;
-        for h in self.hashes[..derived].iter().chain(&self.starts[..2]) {
+        let derived = self.shape.starts[2] as usize;
+        for h in self.hashes[..derived].iter().chain(&self.shape.starts[..2]) {
             hasher.update(&h.to_le_bytes());
         }
         hasher.update(self.figures.as_bytes());
@@ -191,32 +221,54 @@ impl Profile {
     /// Sentences with too little text to fingerprint reliably. Figures do
     /// not count: they are masked, so "July 15, 2018" and "July 16, 2018"
     /// look alike and only the words around them tell sentences apart.
-    pub fn is_too_short(&self, min_words: usize) -> bool {
+    pub fn is_too_short(self, min_words: usize) -> bool {
         self.words().len() - self.figure_count() < min_words
     }
 }
 
+/// Distinct texts profiled at once before their profiles are spilled.
+const PROFILE_BATCH: usize = 1 << 16;
+
 /// One profile per distinct sentence text, shared by the sentences that
 /// have it: a syndicated dump prints most of its sentences many times
-/// over, and profiles are among the largest things a scan holds. Indexed
-/// by sentence id, like the sentences.
-#[derive(Debug, Clone, Default)]
+/// over. Indexed by sentence id, like the sentences.
+///
+/// The profiles' hashes and figures are as large as a third of the input,
+/// and were among the largest things a scan held, so they are spilled to
+/// temporary files and mapped (see [`crate::spill`]). The heap keeps a
+/// fixed-size record per distinct text and its number per sentence.
+#[derive(Debug, Default)]
 pub struct Profiles {
-    distinct: Vec<Profile>,
-    /// Per sentence, its profile in `distinct`.
+    /// Every distinct text's hashes, back to back, as `u32`s.
+    hashes: Mapped,
+    /// Every distinct text's figures, back to back, as UTF-8.
+    figures: Mapped,
+    /// Per distinct text, in order of first sentence.
+    records: Vec<Record>,
+    /// Per sentence, its text's number in `records`.
     of_sentence: Vec<u32>,
+}
+
+/// Where a distinct text's parts end in [`Profiles`]' files (its parts
+/// start where the previous text's end), and its shape.
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    hashes_end: u64,
+    figures_end: u64,
+    shape: Shape,
 }
 
 impl Profiles {
     /// The profiles of `n` sentences, `text(i)` being sentence `i`'s, with
-    /// `k`-word shingles. `advance(m)` is told as the profiles of `m` more
-    /// sentences are known.
+    /// `k`-word shingles, spilled to `dir` (as [`crate::spill::Spill::new`]).
+    /// `advance(m)` is told as the profiles of `m` more sentences are known.
     pub fn of_texts<'a>(
         n: usize,
         text: impl Fn(usize) -> &'a str + Sync,
         k: usize,
+        dir: Option<&Path>,
         advance: impl Fn(u64) + Sync,
-    ) -> Profiles {
+    ) -> io::Result<Profiles> {
         let text_of = |id: u32| text(id as usize);
         let mut keyed: Vec<(u64, u32)> = (0..n as u32)
             .into_par_iter()
@@ -232,16 +284,68 @@ impl Profiles {
                 of_sentence[id as usize] = index as u32;
             }
         }
-        let distinct = runs
-            .par_chunks(PROGRESS_STEP)
-            .flat_map_iter(|chunk| {
-                advance(chunk.iter().map(|run| run.len() as u64).sum());
-                chunk.iter().map(|run| Profile::new(text_of(run[0].1), k))
-            })
-            .collect();
-        Profiles {
-            distinct,
+        let mut hashes = Spill::new(dir, "sentence profiles")?;
+        let mut figures = Spill::new(dir, "sentence profiles")?;
+        let mut records = Vec::with_capacity(runs.len());
+        for batch in runs.chunks(PROFILE_BATCH) {
+            let made: Vec<OwnedProfile> = batch
+                .par_chunks(PROGRESS_STEP)
+                .flat_map_iter(|chunk| {
+                    advance(chunk.iter().map(|run| run.len() as u64).sum());
+                    chunk
+                        .iter()
+                        .map(|run| OwnedProfile::new(text_of(run[0].1), k))
+                })
+                .collect();
+            for profile in made {
+                hashes.write(bytemuck::cast_slice(&profile.hashes))?;
+                figures.write(profile.figures.as_bytes())?;
+                records.push(Record {
+                    hashes_end: hashes.written() / 4,
+                    figures_end: figures.written(),
+                    shape: profile.shape,
+                });
+            }
+        }
+        let (hashes, figures) = (hashes.finish()?, figures.finish()?);
+        if let Err(e) = std::str::from_utf8(figures.bytes()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("the spilled sentence profiles read back as invalid UTF-8: {e}"),
+            ));
+        }
+        Ok(Profiles {
+            hashes,
+            figures,
+            records,
             of_sentence,
+        })
+    }
+
+    /// Sentence `id`'s profile. Panics when there is no such sentence, like
+    /// a slice.
+    pub fn get(&self, id: u32) -> Profile<'_> {
+        let number = self.of_sentence[id as usize] as usize;
+        let record = &self.records[number];
+        let (hashes_start, figures_start) = match number.checked_sub(1) {
+            Some(before) => (
+                self.records[before].hashes_end as usize,
+                self.records[before].figures_end as usize,
+            ),
+            None => (0, 0),
+        };
+        let hashes: &[u32] = match self.hashes.bytes() {
+            [] => &[],
+            bytes => bytemuck::cast_slice(bytes),
+        };
+        let figures = &self.figures.bytes()[figures_start..record.figures_end as usize];
+        Profile {
+            hashes: &hashes[hashes_start..record.hashes_end as usize],
+            // SAFETY: `of_texts` checked that the figures are UTF-8, and each
+            // text's were written whole from a `str`, so they start and end
+            // on character boundaries.
+            figures: unsafe { std::str::from_utf8_unchecked(figures) },
+            shape: record.shape,
         }
     }
 
@@ -258,15 +362,6 @@ impl Profiles {
 
     pub fn is_empty(&self) -> bool {
         self.of_sentence.is_empty()
-    }
-}
-
-impl std::ops::Index<usize> for Profiles {
-    type Output = Profile;
-
-    /// Sentence `id`'s profile.
-    fn index(&self, id: usize) -> &Profile {
-        &self.distinct[self.of_sentence[id] as usize]
     }
 }
 
@@ -441,12 +536,16 @@ mod tests {
         fn profiles_are_each_texts_own(
             texts in proptest::collection::vec("(Rebels|rebels|took|600|1,000|the|town)( (Rebels|rebels|took|600|1,000|the|town)){0,4}\\.?", 0..30),
         ) {
-            let profiles = Profiles::of_texts(texts.len(), |i| &texts[i], 3, |_| {});
+            let profiles = Profiles::of_texts(texts.len(), |i| &texts[i], 3, None, |_| {}).unwrap();
             prop_assert_eq!(profiles.len(), texts.len());
             for (i, text) in texts.iter().enumerate() {
-                prop_assert_eq!(&profiles[i], &Profile::new(text, 3));
+                let profile = profiles.get(i as u32);
+                let owned = OwnedProfile::new(text, 3);
+                prop_assert_eq!(profile, owned.view());
                 for (j, other) in texts.iter().enumerate() {
-                    let shared = std::ptr::eq(&profiles[i], &profiles[j]);
+                    // Every text has a word, so two profiles' hashes start
+                    // at one place only when they are one profile.
+                    let shared = std::ptr::eq(profile.hashes, profiles.get(j as u32).hashes);
                     prop_assert_eq!(shared, text == other);
                     let same_number =
                         profiles.text_number(i as u32) == profiles.text_number(j as u32);
@@ -472,8 +571,10 @@ mod tests {
 
     #[test]
     fn figures_are_masked_but_kept() {
-        let a = Profile::new("At least 600 troops were killed.", 3);
-        let b = Profile::new("At least 1,000 troops were killed.", 3);
+        let a = OwnedProfile::new("At least 600 troops were killed.", 3);
+        let a = a.view();
+        let b = OwnedProfile::new("At least 1,000 troops were killed.", 3);
+        let b = b.view();
         assert_eq!(a.shingles(), b.shingles());
         assert_eq!(a.content(), b.content());
         assert_eq!(a.numbers().collect::<Vec<_>>(), ["600"]);
@@ -485,7 +586,8 @@ mod tests {
         // Repeated phrases make repeated windows.
         for n in [0, 1, 2, 3, 4, 20, 63, 64, 65, 66, 200] {
             let text: Vec<String> = (0..n).map(|i| format!("word{}", i % 7)).collect();
-            let profile = Profile::new(&text.join(" "), 3);
+            let profile = OwnedProfile::new(&text.join(" "), 3);
+            let profile = profile.view();
             let mut expected: Vec<u32> = shingle_windows(profile.words(), 3).collect();
             expected.sort_unstable();
             expected.dedup();
@@ -502,8 +604,10 @@ mod tests {
 
     #[test]
     fn shingles_follow_word_order() {
-        let a = Profile::new("troops were sent to Russia", 3);
-        let b = Profile::new("Russia were sent to troops", 3);
+        let a = OwnedProfile::new("troops were sent to Russia", 3);
+        let a = a.view();
+        let b = OwnedProfile::new("Russia were sent to troops", 3);
+        let b = b.view();
         assert_ne!(a.shingles(), b.shingles());
         assert_eq!(a.content(), b.content(), "content words are a set");
         assert_eq!(a.shingles().len(), 3);
@@ -511,14 +615,16 @@ mod tests {
 
     #[test]
     fn short_sentences_are_one_shingle() {
-        assert_eq!(Profile::new("He left.", 3).shingles().len(), 1);
-        assert!(Profile::new("", 3).shingles().is_empty());
+        assert_eq!(OwnedProfile::new("He left.", 3).view().shingles().len(), 1);
+        assert!(OwnedProfile::new("", 3).view().shingles().is_empty());
     }
 
     #[test]
     fn content_words_are_stemmed_without_stop_words() {
-        let a = Profile::new("The troops said they dispatched", 3);
-        let b = Profile::new("troop dispatch", 3);
+        let a = OwnedProfile::new("The troops said they dispatched", 3);
+        let a = a.view();
+        let b = OwnedProfile::new("troop dispatch", 3);
+        let b = b.view();
         assert_eq!(a.content(), b.content());
     }
 }

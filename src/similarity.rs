@@ -674,6 +674,7 @@ impl Verifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shingle::OwnedProfile;
 
     /// The textbook dynamic program: the oracle for the bit-parallel LCS.
     fn lcs_by_table(a: &[u32], b: &[u32]) -> usize {
@@ -715,7 +716,11 @@ mod tests {
     }
 
     fn judge(a: &str, b: &str) -> Verdict {
-        Verifier::default().judge(&Profile::new(a, 3), &Profile::new(b, 3), None)
+        Verifier::default().judge(
+            &OwnedProfile::new(a, 3).view(),
+            &OwnedProfile::new(b, 3).view(),
+            None,
+        )
     }
 
     #[test]
@@ -758,7 +763,8 @@ mod tests {
         };
         for a in texts {
             for b in texts {
-                let (pa, pb) = (Profile::new(a, 3), Profile::new(b, 3));
+                let (pa, pb) = (OwnedProfile::new(a, 3), OwnedProfile::new(b, 3));
+                let (pa, pb) = (pa.view(), pb.view());
                 for meaning in [None, Some(close)] {
                     let slow = v.judge(&pa, &pb, meaning);
                     assert_eq!(
