@@ -137,12 +137,7 @@ fn stages(c: &mut Criterion) {
         .enumerate()
         .filter_map(|(i, s)| {
             let m = s.best?;
-            Some(Edge {
-                a: i as u32,
-                b: m.sentence,
-                reuse: m.reuse,
-                similarity: m.similarity,
-            })
+            Some(Edge::new(i as u32, m.sentence, m.reuse, m.similarity))
         })
         .collect();
     g.bench_function("cluster", |b| {

@@ -531,38 +531,39 @@ pub fn scan(
     // alone, except that the semantic tier's claim views follow a
     // sentence's own punctuation, and those of the first sentence are the
     // ones compared.
-    let mut pieces: Vec<Vec<Edge>> = Vec::new();
-    let wordings = &wordings;
-    for mut list in candidates {
-        while !list.is_empty() {
-            let from = list.len().saturating_sub(VERIFY_SLICE);
-            pieces.extend(
-                list[from..]
-                    .par_chunks(PROGRESS_STEP)
-                    .flat_map_iter(|chunk| {
-                        progress.advance(chunk.len() as u64);
-                        chunk.iter().flat_map(|&(v, w)| {
-                            let verdict =
-                                judge(wordings.representative(v), wordings.representative(w));
-                            verdict.into_iter().flat_map(move |(reuse, similarity)| {
-                                wordings.sentence_pairs(v, w, outlet).into_iter().map(
-                                    move |(a, b)| Edge {
-                                        a,
-                                        b,
-                                        reuse,
-                                        similarity,
-                                    },
-                                )
+    let edges = {
+        let mut pieces: Vec<Vec<Edge>> = Vec::new();
+        let wordings = &wordings;
+        for mut list in candidates {
+            while !list.is_empty() {
+                let from = list.len().saturating_sub(VERIFY_SLICE);
+                pieces.extend(
+                    list[from..]
+                        .par_chunks(PROGRESS_STEP)
+                        .flat_map_iter(|chunk| {
+                            progress.advance(chunk.len() as u64);
+                            chunk.iter().flat_map(|&(v, w)| {
+                                let verdict =
+                                    judge(wordings.representative(v), wordings.representative(w));
+                                verdict.into_iter().flat_map(move |(reuse, similarity)| {
+                                    wordings
+                                        .sentence_pairs(v, w, outlet)
+                                        .into_iter()
+                                        .map(move |(a, b)| Edge::new(a, b, reuse, similarity))
+                                })
                             })
                         })
-                    })
-                    .collect_vec_list(),
-            );
-            list.truncate(from);
-            list.shrink_to_fit();
+                        .collect_vec_list(),
+                );
+                list.truncate(from);
+                list.shrink_to_fit();
+            }
         }
-    }
-    let edges = concat(pieces);
+        concat(pieces)
+    };
+    // What only finding and verifying pairs needed, freed before
+    // clustering, where the heap is at its largest.
+    drop((wordings, eligible, outlet_index));
     progress.finish_stage();
     stats.verified_pairs = edges.len();
 
@@ -578,8 +579,8 @@ pub fn scan(
         for (me, other) in [(e.a, e.b), (e.b, e.a)] {
             let candidate = Match {
                 sentence: other,
-                similarity: e.similarity,
-                reuse: e.reuse,
+                similarity: e.similarity(),
+                reuse: e.reuse(),
             };
             let s = &mut sentences[me as usize];
             let better = match &s.best {
