@@ -10,9 +10,12 @@ for a memory cgroup):
 
 What is measured. The scan runs in a memory cgroup (cgroup v2's memory.max,
 or v1's memory.limit_in_bytes) whose limit is searched by bisection, in
-steps of --step MiB: the floor is the smallest limit at which it exits 0.
-Above its floor a scan may still be slowed by the kernel dropping and
-re-reading pages; each probe's wall time shows by how much. The limit
+steps of --step MiB: the floor is the smallest limit at which it exits 0
+within --max-slowdown times the wall time of a run without a limit. Near
+its floor a scan slows down, the kernel dropping pages of the files it
+maps and reading them again: a scan 40 times slower has not usefully
+completed, so a probe that runs longer is killed and counted as "too
+slow". Each probe's wall time shows how much slower it was. The limit
 counts everything the process is charged for: its heap, the pages of the
 mapped sentence texts it has touched, and the page cache of the dump it
 reads and the JSON it writes. The machine has no swap here, so the heap
@@ -64,6 +67,8 @@ def parse_args():
     p.add_argument("--low", type=int, default=200, help="lowest limit tried, MiB")
     p.add_argument("--high", type=int, default=2048, help="highest limit tried, MiB")
     p.add_argument("--step", type=int, default=50, help="resolution of the search, MiB")
+    p.add_argument("--max-slowdown", type=float, default=3.0,
+                   help="a probe slower than this many times the uncapped run counts as not completing")
     p.add_argument("--wiretrace", default=str(REPO / "target" / "release" / "wiretrace"), help="wiretrace binary")
     args = p.parse_args()
     args.articles = None
@@ -127,9 +132,10 @@ def anonymous_kib(pid):
     return None
 
 
-def scan(args, dump, out, cgroup=None):
-    """Runs one scan; returns (completed, wall seconds, sha256 of the JSON,
-    largest anonymous memory seen in MiB, sampled every 0.1 s)."""
+def scan(args, dump, out, cgroup=None, deadline=None):
+    """Runs one scan, killed after `deadline` seconds; returns (how it ended:
+    "completed", "killed" by the limit or "too slow", wall seconds, sha256 of
+    the JSON, largest anonymous memory seen in MiB, sampled every 0.1 s)."""
     cmd = [args.wiretrace, "scan", str(dump), "--no-semantic", "--json", str(out), "--quiet"]
     if args.tier == "verbatim":
         cmd.insert(3, "--no-rewrites")
@@ -139,18 +145,25 @@ def scan(args, dump, out, cgroup=None):
     with tempfile.TemporaryFile() as errors, subprocess.Popen(
         cmd, stdout=subprocess.DEVNULL, stderr=errors, preexec_fn=cgroup.enter if cgroup else None
     ) as child:
-        largest = 0
+        largest, too_slow = 0, False
         while child.poll() is None:
             largest = max(largest, anonymous_kib(child.pid) or 0)
+            if deadline is not None and time.monotonic() - start > deadline:
+                child.kill()
+                child.wait()
+                too_slow = True
+                break
             time.sleep(0.1)
         errors.seek(0)
         stderr = errors.read().decode(errors="replace")
     wall = time.monotonic() - start
     anonymous = largest // 1024
+    if too_slow:
+        return "too slow", wall, None, anonymous
     if child.returncode == 0:
-        return True, wall, digest(out), anonymous
+        return "completed", wall, digest(out), anonymous
     if child.returncode == -9:
-        return False, wall, None, anonymous
+        return "killed", wall, None, anonymous
     fail(f"`{' '.join(cmd)}` failed (exit {child.returncode}), not by the memory limit:\n{stderr}")
 
 
@@ -165,33 +178,36 @@ def main():
     cgroup = Cgroup()
 
     print(f"dump: {dump.name}, {stats['text_bytes'] / 1e6:.1f} MB of article text; tier: {args.tier}")
-    ok, wall, expected, anonymous = scan(args, dump, out)
+    _, wall, expected, anonymous = scan(args, dump, out)
     print(f"uncapped: {wall:.2f} s, largest anonymous memory {anonymous} MiB (RssAnon, sampled every 0.1 s)")
+    deadline = wall * args.max_slowdown
     low, high = args.low // args.step, -(-args.high // args.step)
     # Invariant: `high` completes (checked first), `low - 1` is not known to.
-    ok, _, _ = probe(args, dump, out, cgroup, high * args.step, expected)
+    ok = probe(args, dump, out, cgroup, high * args.step, expected, deadline)
     if not ok:
         fail(f"the scan did not complete within --high {high * args.step} MiB")
     while low < high:
         mid = (low + high) // 2
-        ok, _, _ = probe(args, dump, out, cgroup, mid * args.step, expected)
+        ok = probe(args, dump, out, cgroup, mid * args.step, expected, deadline)
         if ok:
             high = mid
         else:
             low = mid + 1
-    print(f"floor: {high * args.step} MiB (completes there, not {args.step} MiB below)"
+    print(f"floor: {high * args.step} MiB (completes there within {args.max_slowdown:g}× the uncapped time,"
+          f" not {args.step} MiB below)"
           if high * args.step > args.low else f"floor: at most {args.low} MiB (--low)")
     out.unlink(missing_ok=True)
     cgroup.remove()
 
 
-def probe(args, dump, out, cgroup, mib, expected):
+def probe(args, dump, out, cgroup, mib, expected, deadline):
+    """Whether the scan completes in `mib` MiB within `deadline` seconds."""
     cgroup.limit(mib)
-    ok, wall, got, _ = scan(args, dump, out, cgroup)
-    if ok and got != expected:
+    ended, wall, got, _ = scan(args, dump, out, cgroup, deadline)
+    if ended == "completed" and got != expected:
         fail(f"at {mib} MiB the JSON output differs from the uncapped run's")
-    print(f"  {mib:>5} MiB: {'completed' if ok else 'killed   '}  {wall:7.2f} s", flush=True)
-    return ok, wall, got
+    print(f"  {mib:>5} MiB: {ended:<9}  {wall:7.2f} s", flush=True)
+    return ended == "completed"
 
 
 if __name__ == "__main__":
