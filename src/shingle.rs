@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, Xxh3};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64, xxh3_64_with_seed, Xxh3};
 
 use crate::normalize::{is_number, normalize, words};
 use crate::scan::PROGRESS_STEP;
@@ -226,6 +226,18 @@ impl<'a> Profile<'a> {
     }
 }
 
+/// A text's 128-bit xxh3, as two halves: 8 bytes less a sentence than a
+/// `u128`, whose alignment would pad a `(u128, u32)` to 32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct TextHash(u64, u64);
+
+impl TextHash {
+    fn of(text: &str) -> TextHash {
+        let h = xxh3_128(text.as_bytes());
+        TextHash((h >> 64) as u64, h as u64)
+    }
+}
+
 /// Distinct texts profiled at once before their profiles are spilled.
 const PROFILE_BATCH: usize = 1 << 16;
 
@@ -270,12 +282,18 @@ impl Profiles {
         advance: impl Fn(u64) + Sync,
     ) -> io::Result<Profiles> {
         let text_of = |id: u32| text(id as usize);
-        let mut keyed: Vec<(u64, u32)> = (0..n as u32)
+        // Texts are one when their 128-bit hashes are, as paragraphs are
+        // in drafting: two different texts among a billion share one by
+        // chance with odds below 10^-20. Comparing the texts themselves
+        // read them in the order of their hashes, no order at all in the
+        // file they are mapped from, and when memory ran short that
+        // re-read the same pages from disk again and again.
+        let mut keyed: Vec<(TextHash, u32)> = (0..n as u32)
             .into_par_iter()
-            .map(|id| (xxh3_64(text_of(id).as_bytes()), id))
+            .map(|id| (TextHash::of(text_of(id)), id))
             .collect();
         keyed.par_sort_unstable();
-        let mut runs = equal_text_runs(&mut keyed, text_of);
+        let mut runs: Vec<&[(TextHash, u32)]> = keyed.chunk_by(|x, y| x.0 == y.0).collect();
         // Numbered in order of first sentence, whatever the hashes.
         runs.par_sort_unstable_by_key(|run| run[0].1);
         let mut of_sentence = vec![0u32; n];
@@ -350,7 +368,8 @@ impl Profiles {
     }
 
     /// The number of sentence `id`'s text among the distinct texts: two
-    /// sentences have the same number exactly when their texts are equal.
+    /// sentences have the same number exactly when their texts are equal
+    /// (by their 128-bit hashes: see [`Profiles::of_texts`]).
     pub fn text_number(&self, id: u32) -> u32 {
         self.of_sentence[id as usize]
     }
@@ -363,33 +382,6 @@ impl Profiles {
     pub fn is_empty(&self) -> bool {
         self.of_sentence.is_empty()
     }
-}
-
-/// The runs of equal texts in `keyed`, pairs of a text's hash and id
-/// sorted by both; each run is in id order. Texts of equal hash are
-/// compared once each with the first of them, not while sorting, where
-/// each of a few dozen copies was compared whole again and again; and on
-/// all threads, as the comparisons wait on memory: the texts are read in
-/// the order of their hashes, which is no order at all in memory. A
-/// collision sorts its run by text, so it cannot join two different texts.
-fn equal_text_runs<'k, 't>(
-    keyed: &'k mut [(u64, u32)],
-    text_of: impl Fn(u32) -> &'t str + Sync,
-) -> Vec<&'k [(u64, u32)]> {
-    keyed
-        .par_chunk_by_mut(|x, y| x.0 == y.0)
-        .flat_map_iter(|same_hash| {
-            let first = text_of(same_hash[0].1);
-            if same_hash[1..].iter().all(|x| text_of(x.1) == first) {
-                return vec![&*same_hash];
-            }
-            same_hash.sort_by(|x, y| text_of(x.1).cmp(text_of(y.1)).then(x.1.cmp(&y.1)));
-            let same_hash: &[(u64, u32)] = same_hash;
-            same_hash
-                .chunk_by(|x, y| text_of(x.1) == text_of(y.1))
-                .collect()
-        })
-        .collect()
 }
 
 /// The hash of every `k`-shingle of `words` in order. Shingles combine the
@@ -553,20 +545,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    /// A hash shared by different texts (here every text is given the
-    /// same one) splits into one run per text, each in id order.
-    #[test]
-    fn texts_whose_hashes_collide_stay_apart() {
-        let texts = ["b", "a", "b", "c", "a", "b"];
-        let mut keyed: Vec<(u64, u32)> = (0..texts.len() as u32).map(|id| (7, id)).collect();
-        let runs = equal_text_runs(&mut keyed, |id| texts[id as usize]);
-        let ids: Vec<Vec<u32>> = runs
-            .iter()
-            .map(|run| run.iter().map(|x| x.1).collect())
-            .collect();
-        assert_eq!(ids, [vec![1, 4], vec![0, 2, 5], vec![3]]);
     }
 
     #[test]
