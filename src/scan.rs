@@ -575,6 +575,7 @@ pub fn scan(
         |a, b| judge(a, b).is_some(),
         |n| progress.advance(n),
     );
+    drop(document);
     for e in &clustering.kept {
         for (me, other) in [(e.a, e.b), (e.b, e.a)] {
             let candidate = Match {

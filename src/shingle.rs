@@ -326,6 +326,9 @@ impl Profiles {
             }
         }
         let (hashes, figures) = (hashes.finish()?, figures.finish()?);
+        // Verifying and tracing provenance read profiles in no order.
+        hashes.expect_random_reads();
+        figures.expect_random_reads();
         if let Err(e) = std::str::from_utf8(figures.bytes()) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,

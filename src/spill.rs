@@ -90,6 +90,17 @@ impl Mapped {
     pub fn bytes(&self) -> &[u8] {
         self.0.as_deref().unwrap_or_default()
     }
+
+    /// Tells the kernel the bytes will be read here and there, not in
+    /// order: a page missing from memory is then read alone, not with the
+    /// pages after it, which would push out pages still wanted. Only a hint,
+    /// so where it cannot be given nothing changes.
+    pub fn expect_random_reads(&self) {
+        #[cfg(unix)]
+        if let Some(map) = &self.0 {
+            let _ = map.advise(memmap2::Advice::Random);
+        }
+    }
 }
 
 /// Whether `dir` is on a file system kept in memory (tmpfs, ramfs), by the
