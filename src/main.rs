@@ -47,10 +47,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// Sentence texts are spilled to disk to keep them out of memory (see
-/// `wiretrace::texts`); on a tmpfs they stay in it. Said for large inputs
-/// only, where it matters: below a quarter of a gigabyte of text the texts
-/// are a small part of what a scan holds.
+/// Sentence texts and profiles are spilled to disk to keep them out of
+/// memory (see `wiretrace::spill`); on a tmpfs they stay in it. Said for
+/// large inputs only, where it matters: below a quarter of a gigabyte of
+/// text the spilled files are a small part of what a scan holds.
 fn warn_if_spill_in_memory(temp_dir: Option<&Path>, articles: &[wiretrace::article::Article]) {
     const LARGE: usize = 256 << 20;
     if articles.iter().map(|a| a.text.len()).sum::<usize>() < LARGE {
@@ -59,7 +59,7 @@ fn warn_if_spill_in_memory(temp_dir: Option<&Path>, articles: &[wiretrace::artic
     let dir = temp_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
     if spill::is_in_memory(&dir) {
         eprintln!(
-            "wiretrace: note: sentence texts are spilled to {}, a file system kept in memory (tmpfs); for a dump near the size of RAM, pass --temp-dir with a directory on disk",
+            "wiretrace: note: sentence texts and profiles are spilled to {}, a file system kept in memory (tmpfs); for a dump near the size of RAM, pass --temp-dir with a directory on disk",
             dir.display()
         );
     }
