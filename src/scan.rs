@@ -62,8 +62,8 @@ pub struct ScanConfig {
     /// Wire services beyond the built-in list.
     #[serde(skip)]
     pub wires: Wires,
-    /// Where sentence texts are spilled; `None` is the system's temporary
-    /// directory.
+    /// Where sentence texts and profiles are spilled; `None` is the
+    /// system's temporary directory.
     #[serde(skip)]
     pub temp_dir: Option<PathBuf>,
 }
@@ -250,9 +250,9 @@ const DRAFT_BATCH: usize = 4096;
 
 /// Runs the pipeline over `articles`. It takes them whole so that each
 /// article's text is freed as soon as its sentences are drafted: on a large
-/// dump the texts are as big as the input. The sentences' texts are spilled
-/// to a temporary file in [`ScanConfig::temp_dir`] (see [`crate::texts`]),
-/// and the only errors are that file's.
+/// dump the texts are as big as the input. The sentences' texts and
+/// profiles are spilled to temporary files in [`ScanConfig::temp_dir`] (see
+/// [`crate::spill`]), and the only errors are those files'.
 pub fn scan(
     articles: Vec<Article>,
     config: &ScanConfig,
