@@ -627,12 +627,16 @@ pub fn scan(
         provenance: Provenance::default(),
         stats,
     };
+    // Drift reads each copy's text with its source's, in no order; the
+    // report reads them in order again.
+    result.texts.expect_random_reads();
     result.provenance = provenance::trace(
         &mut result,
         &config.wires,
         |a, b| judge(a, b).map(|(reuse, _)| reuse),
         |s| profiles.text_number(s),
     );
+    result.texts.expect_reads_in_order();
     progress.finish_stage();
     Ok(result)
 }

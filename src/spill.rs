@@ -101,6 +101,14 @@ impl Mapped {
             let _ = map.advise(memmap2::Advice::Random);
         }
     }
+
+    /// Undoes [`Mapped::expect_random_reads`]: the kernel reads ahead again.
+    pub fn expect_reads_in_order(&self) {
+        #[cfg(unix)]
+        if let Some(map) = &self.0 {
+            let _ = map.advise(memmap2::Advice::Normal);
+        }
+    }
 }
 
 /// Whether `dir` is on a file system kept in memory (tmpfs, ramfs), by the

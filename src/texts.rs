@@ -37,6 +37,16 @@ impl Texts {
         self.ends.len()
     }
 
+    /// See [`Mapped::expect_random_reads`].
+    pub fn expect_random_reads(&self) {
+        self.bytes.expect_random_reads();
+    }
+
+    /// See [`Mapped::expect_reads_in_order`].
+    pub fn expect_reads_in_order(&self) {
+        self.bytes.expect_reads_in_order();
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
