@@ -4,7 +4,7 @@
 //! after they are made they are only read. So they are written to an
 //! unnamed temporary file and mapped into memory: pages the kernel reads
 //! in when they are asked for and drops again when memory runs short,
-//! instead of memory that must be held. Together they are about 1.35 bytes
+//! instead of memory that must be held. Together they are about 1.4 bytes
 //! per byte of article text, which the heap no longer holds.
 //!
 //! A file is made without a name (or unlinked as soon as it is made, where
@@ -93,7 +93,7 @@ impl Mapped {
 
     /// Tells the kernel the bytes will be read here and there, not in
     /// order: a page missing from memory is then read alone, not with the
-    /// pages after it, which would push out pages still wanted. Only a hint,
+    /// pages around it, which would push out pages still wanted. Only a hint,
     /// so where it cannot be given nothing changes.
     pub fn expect_random_reads(&self) {
         #[cfg(unix)]
