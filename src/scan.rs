@@ -521,19 +521,18 @@ pub fn scan(
     // Verified a slice at a time from the end, the candidates shrinking as
     // the edges grow: on a large dump the two lists are the biggest things
     // a scan holds, and holding both whole would add one to the other.
-    // The edges are kept as the threads' pieces and put into one vector
-    // at the end, each piece freed once moved (see [`concat`]): extending
-    // one vector slice by slice grew it by copying, the old buffer and the
-    // new one held at once. (Clustering orders the edges itself, so their
-    // order here is free.)
+    // The verdicts on pairs of wordings are kept as the threads' pieces and
+    // put into one vector at the end (see [`concat`]); the sentences' edges
+    // they stand for, many times more, are then written into a vector of
+    // their exact length (see [`sentence_edges`]). (Clustering orders the
+    // edges itself, so their order here is free.)
     // A pair of wordings is judged once, by their first sentences, and
     // stands for its sentences' pairs: the verdict depends on profiles
     // alone, except that the semantic tier's claim views follow a
     // sentence's own punctuation, and those of the first sentence are the
     // ones compared.
-    let edges = {
-        let mut pieces: Vec<Vec<Edge>> = Vec::new();
-        let wordings = &wordings;
+    let verified: Vec<(u32, u32, Reuse, f64)> = {
+        let mut pieces = Vec::new();
         for mut list in candidates {
             while !list.is_empty() {
                 let from = list.len().saturating_sub(VERIFY_SLICE);
@@ -542,15 +541,10 @@ pub fn scan(
                         .par_chunks(PROGRESS_STEP)
                         .flat_map_iter(|chunk| {
                             progress.advance(chunk.len() as u64);
-                            chunk.iter().flat_map(|&(v, w)| {
-                                let verdict =
-                                    judge(wordings.representative(v), wordings.representative(w));
-                                verdict.into_iter().flat_map(move |(reuse, similarity)| {
-                                    wordings
-                                        .sentence_pairs(v, w, outlet)
-                                        .into_iter()
-                                        .map(move |(a, b)| Edge::new(a, b, reuse, similarity))
-                                })
+                            chunk.iter().filter_map(|&(v, w)| {
+                                let (reuse, similarity) =
+                                    judge(wordings.representative(v), wordings.representative(w))?;
+                                Some((v, w, reuse, similarity))
                             })
                         })
                         .collect_vec_list(),
@@ -561,6 +555,8 @@ pub fn scan(
         }
         concat(pieces)
     };
+    let edges = sentence_edges(&wordings, &verified, outlet);
+    drop(verified);
     // What only finding and verifying pairs needed, freed before
     // clustering, where the heap is at its largest.
     drop((wordings, eligible, outlet_index));
@@ -657,6 +653,41 @@ fn reserve_for_rest(sentences: &mut Vec<Sentence>, drafted: usize, articles: usi
     }
 }
 
+/// The edges of the sentences that the `verified` pairs of wordings stand
+/// for (see [`Wordings::sentence_pairs`]), with each pair's verdict. Each
+/// pair's count of edges is found first, so the edges are written into one
+/// vector of their exact length, in parallel: gathering them in pieces and
+/// moving those into one vector held millions of edges twice at the scan's
+/// peak, the freed pieces' pages kept by the allocator for a while.
+fn sentence_edges(
+    wordings: &Wordings,
+    verified: &[(u32, u32, Reuse, f64)],
+    outlet: impl Fn(u32) -> u32 + Sync,
+) -> Vec<Edge> {
+    let counts: Vec<u32> = verified
+        .par_iter()
+        .map(|&(v, w, _, _)| wordings.sentence_pairs(v, w, &outlet).len() as u32)
+        .collect();
+    let total = counts.iter().map(|&c| c as usize).sum();
+    let mut edges = vec![Edge::new(0, 0, Reuse::Verbatim, 0.0); total];
+    let mut slices: Vec<&mut [Edge]> = Vec::with_capacity(verified.len());
+    let mut rest = edges.as_mut_slice();
+    for count in counts {
+        let (slice, tail) = rest.split_at_mut(count as usize);
+        slices.push(slice);
+        rest = tail;
+    }
+    slices
+        .into_par_iter()
+        .zip(verified)
+        .for_each(|(slice, &(v, w, reuse, similarity))| {
+            for (edge, (a, b)) in slice.iter_mut().zip(wordings.sentence_pairs(v, w, &outlet)) {
+                *edge = Edge::new(a, b, reuse, similarity);
+            }
+        });
+    edges
+}
+
 /// The pieces' items in one vector, allocated once at its final size, each
 /// piece freed as soon as it is moved: at most one piece is held twice.
 fn concat<T>(pieces: Vec<Vec<T>>) -> Vec<T> {
@@ -730,4 +761,39 @@ fn tier_candidates<S: IntoIterator<Item = u32>>(
         keep,
         known,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Written in place, the edges are what expanding each verified pair
+    /// of wordings in turn gives, in the same order.
+    #[test]
+    fn sentence_edges_are_the_verified_pairs_sentence_pairs() {
+        // Four wordings: 0-2, 3-4, 5 and 6-9, from three outlets.
+        let key = [1u64, 1, 1, 2, 2, 3, 4, 4, 4, 4];
+        let outlet = [0u32, 1, 2, 0, 1, 2, 0, 0, 1, 2];
+        let ids: Vec<u32> = (0..key.len() as u32).collect();
+        let wordings = Wordings::group(&ids, |i| key[i as usize], |i| outlet[i as usize]);
+        let n = wordings.len() as u32;
+        let kinds = [Reuse::Verbatim, Reuse::Edited, Reuse::Rewritten];
+        let verified: Vec<(u32, u32, Reuse, f64)> = (0..n)
+            .flat_map(|v| (v..n).map(move |w| (v, w)))
+            .enumerate()
+            .map(|(i, (v, w))| (v, w, kinds[i % 3], i as f64 / 16.0))
+            .collect();
+        let expected: Vec<Edge> = verified
+            .iter()
+            .flat_map(|&(v, w, reuse, similarity)| {
+                wordings
+                    .sentence_pairs(v, w, |s| outlet[s as usize])
+                    .into_iter()
+                    .map(move |(a, b)| Edge::new(a, b, reuse, similarity))
+            })
+            .collect();
+        assert!(expected.len() > verified.len(), "{expected:?}");
+        let got = sentence_edges(&wordings, &verified, |s| outlet[s as usize]);
+        assert_eq!(got, expected);
+    }
 }
