@@ -519,8 +519,9 @@ pub fn scan(
         .map(|(reuse, similarity, ())| (reuse, similarity))
     };
     // Verified a slice at a time from the end, the candidates shrinking as
-    // the edges grow: on a large dump the two lists are the biggest things
-    // a scan holds, and holding both whole would add one to the other.
+    // the verdicts grow: on a large dump the candidates are among the
+    // biggest things a scan holds, and holding them whole beside the
+    // verdicts would add one to the other.
     // The verdicts on pairs of wordings are kept as the threads' pieces and
     // put into one vector at the end (see [`concat`]); the sentences' edges
     // they stand for, many times more, are then written into a vector of
@@ -655,8 +656,9 @@ fn reserve_for_rest(sentences: &mut Vec<Sentence>, drafted: usize, articles: usi
 
 /// The edges of the sentences that the `verified` pairs of wordings stand
 /// for (see [`Wordings::sentence_pairs`]), with each pair's verdict. Each
-/// pair's count of edges is found first, so the edges are written into one
-/// vector of their exact length, in parallel: gathering them in pieces and
+/// pair's count of edges is found first (each pair's sentence pairs are
+/// listed twice, once to count them: cheap beside judging the pair), so the
+/// edges are written into one vector of their exact length, in parallel: gathering them in pieces and
 /// moving those into one vector held millions of edges twice at the scan's
 /// peak, the freed pieces' pages kept by the allocator for a while.
 fn sentence_edges(

@@ -325,16 +325,10 @@ impl Profiles {
                 });
             }
         }
-        let (hashes, figures) = (hashes.finish()?, figures.finish()?);
+        let (hashes, figures) = (hashes.finish()?, figures.finish_text()?);
         // Verifying and tracing provenance read profiles in no order.
         hashes.expect_random_reads();
         figures.expect_random_reads();
-        if let Err(e) = std::str::from_utf8(figures.bytes()) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("the spilled sentence profiles read back as invalid UTF-8: {e}"),
-            ));
-        }
         Ok(Profiles {
             hashes,
             figures,
@@ -362,7 +356,7 @@ impl Profiles {
         let figures = &self.figures.bytes()[figures_start..record.figures_end as usize];
         Profile {
             hashes: &hashes[hashes_start..record.hashes_end as usize],
-            // SAFETY: `of_texts` checked that the figures are UTF-8, and each
+            // SAFETY: `finish_text` checked that the figures are UTF-8, and each
             // text's were written whole from a `str`, so they start and end
             // on character boundaries.
             figures: unsafe { std::str::from_utf8_unchecked(figures) },

@@ -79,6 +79,23 @@ impl Spill {
     }
 }
 
+impl Spill {
+    /// [`Spill::finish`] for text written only as whole `&str`s: checked to
+    /// be UTF-8 once here, so that readers can take any piece that starts
+    /// and ends where a written `&str` did without checking it again.
+    pub fn finish_text(self) -> io::Result<Mapped> {
+        let what = self.what;
+        let mapped = self.finish()?;
+        if let Err(e) = std::str::from_utf8(mapped.bytes()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("the spilled {what} read back as invalid UTF-8: {e}"),
+            ));
+        }
+        Ok(mapped)
+    }
+}
+
 /// The bytes of a finished [`Spill`], mapped. `None` when there are none:
 /// an empty file cannot be mapped.
 #[derive(Debug, Default)]
@@ -209,6 +226,20 @@ mod tests {
         assert!(message.contains("sentence texts"), "{message}");
         assert!(message.contains("/nonexistent/wiretrace-dir"), "{message}");
         assert!(message.contains("--temp-dir"), "{message}");
+    }
+
+    #[test]
+    fn text_is_checked_once_finished() {
+        let mut spill = Spill::new(None, "test texts").unwrap();
+        spill.write("caf\u{e9}".as_bytes()).unwrap();
+        assert_eq!(spill.finish_text().unwrap().bytes(), "caf\u{e9}".as_bytes());
+        let mut spill = Spill::new(None, "test texts").unwrap();
+        spill.write(b"caf\xe9").unwrap();
+        let message = spill.finish_text().unwrap_err().to_string();
+        assert!(
+            message.contains("test texts") && message.contains("UTF-8"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ impl Texts {
         let i = i as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         let end = self.ends[i] as usize;
-        // SAFETY: `finish` checked that the bytes are UTF-8, and every text
+        // SAFETY: `finish_text` checked that the bytes are UTF-8, and every text
         // starts and ends where one pushed `&str` did, so on a character
         // boundary. The file is this process's alone (see `spill`), and it
         // is only read once mapped.
@@ -77,14 +77,7 @@ impl TextSpill {
 
     /// The texts pushed so far, for reading.
     pub fn finish(self) -> io::Result<Texts> {
-        let bytes = self.spill.finish()?;
-        // Checked once here, so that `get` need not check each text.
-        if let Err(e) = std::str::from_utf8(bytes.bytes()) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("the spilled sentence texts read back as invalid UTF-8: {e}"),
-            ));
-        }
+        let bytes = self.spill.finish_text()?;
         Ok(Texts {
             ends: self.ends,
             bytes,
