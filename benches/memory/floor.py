@@ -7,6 +7,7 @@ for a memory cgroup):
   python3 benches/memory/floor.py                        # 250 MB dump, verbatim tier
   python3 benches/memory/floor.py --mb 25 --tier full
   python3 benches/memory/floor.py --wiretrace /tmp/wiretrace-old   # another build
+  python3 benches/memory/floor.py --low 600 --high 600 --timings   # one limit, stage by stage
 
 What is measured. The scan runs in a memory cgroup (cgroup v2's memory.max,
 or v1's memory.limit_in_bytes) whose limit is searched by bisection, in
@@ -69,6 +70,8 @@ def parse_args():
     p.add_argument("--step", type=int, default=50, help="resolution of the search, MiB")
     p.add_argument("--max-slowdown", type=float, default=3.0,
                    help="a probe slower than this many times the uncapped run counts as not completing")
+    p.add_argument("--timings", action="store_true",
+                   help="print the seconds of each stage of every run (scan --timings), to see where a limit slows it")
     p.add_argument("--wiretrace", default=str(REPO / "target" / "release" / "wiretrace"), help="wiretrace binary")
     args = p.parse_args()
     args.articles = None
@@ -135,8 +138,11 @@ def anonymous_kib(pid):
 def scan(args, dump, out, cgroup=None, deadline=None):
     """Runs one scan, killed after `deadline` seconds; returns (how it ended:
     "completed", "killed" by the limit or "too slow", wall seconds, sha256 of
-    the JSON, largest anonymous memory seen in MiB, sampled every 0.1 s)."""
+    the JSON, largest anonymous memory seen in MiB, sampled every 0.1 s,
+    and with --timings the seconds of each stage the scan finished)."""
     cmd = [args.wiretrace, "scan", str(dump), "--no-semantic", "--json", str(out), "--quiet"]
+    if args.timings:
+        cmd.append("--timings")
     if args.tier == "verbatim":
         cmd.insert(3, "--no-rewrites")
     start = time.monotonic()
@@ -158,13 +164,24 @@ def scan(args, dump, out, cgroup=None, deadline=None):
         stderr = errors.read().decode(errors="replace")
     wall = time.monotonic() - start
     anonymous = largest // 1024
+    stages = stage_seconds(stderr)
     if too_slow:
-        return "too slow", wall, None, anonymous
+        return "too slow", wall, None, anonymous, stages
     if child.returncode == 0:
-        return "completed", wall, digest(out), anonymous
+        return "completed", wall, digest(out), anonymous, stages
     if child.returncode == -9:
-        return "killed", wall, None, anonymous
+        return "killed", wall, None, anonymous, stages
     fail(f"`{' '.join(cmd)}` failed (exit {child.returncode}), not by the memory limit:\n{stderr}")
+
+
+def stage_seconds(stderr):
+    """The stages `--timings` reported, as "name seconds" ("" without it)."""
+    stages = []
+    for line in stderr.splitlines():
+        fields = line.split()
+        if fields[:2] == ["wiretrace:", "timing:"] and len(fields) >= 4:
+            stages.append(f"{fields[2]} {fields[3]}")
+    return "  ".join(stages)
 
 
 def main():
@@ -178,8 +195,10 @@ def main():
     cgroup = Cgroup()
 
     print(f"dump: {dump.name}, {stats['text_bytes'] / 1e6:.1f} MB of article text; tier: {args.tier}")
-    _, wall, expected, anonymous = scan(args, dump, out)
+    _, wall, expected, anonymous, stages = scan(args, dump, out)
     print(f"uncapped: {wall:.2f} s, largest anonymous memory {anonymous} MiB (RssAnon, sampled every 0.1 s)")
+    if stages:
+        print(f"    {stages}")
     deadline = wall * args.max_slowdown
     low, high = args.low // args.step, -(-args.high // args.step)
     # Invariant: `high` completes (checked first), `low - 1` is not known to.
@@ -203,10 +222,12 @@ def main():
 def probe(args, dump, out, cgroup, mib, expected, deadline):
     """Whether the scan completes in `mib` MiB within `deadline` seconds."""
     cgroup.limit(mib)
-    ended, wall, got, _ = scan(args, dump, out, cgroup, deadline)
+    ended, wall, got, _, stages = scan(args, dump, out, cgroup, deadline)
     if ended == "completed" and got != expected:
         fail(f"at {mib} MiB the JSON output differs from the uncapped run's")
     print(f"  {mib:>5} MiB: {ended:<9}  {wall:7.2f} s", flush=True)
+    if stages:
+        print(f"    {stages}", flush=True)
     return ended == "completed"
 
 
