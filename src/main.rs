@@ -10,7 +10,7 @@ mod progress;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -21,9 +21,8 @@ use wiretrace::credits::Wires;
 use wiretrace::embed::{self, Embedder};
 use wiretrace::ingest::{self, FieldNames, IngestOptions};
 use wiretrace::pairs::{self, Agreement, PairLine, PairVerdict};
-use wiretrace::report::json::InputSummary;
 use wiretrace::report::{html, json, terminal};
-use wiretrace::scan::{self, ScanConfig};
+use wiretrace::scan::{ScanConfig, Segmenter};
 use wiretrace::semantic::Semantic;
 use wiretrace::similarity::{PairFeatures, Thresholds, Verifier};
 use wiretrace::spill;
@@ -50,18 +49,36 @@ fn main() -> ExitCode {
 /// Sentence texts and profiles are spilled to disk to keep them out of
 /// memory (see `wiretrace::spill`); on a tmpfs they stay in it. Said for
 /// large inputs only, where it matters: below a quarter of a gigabyte of
-/// text the spilled files are a small part of what a scan holds.
-fn warn_if_spill_in_memory(temp_dir: Option<&Path>, articles: &[wiretrace::article::Article]) {
+/// text the spilled files are a small part of what a scan holds. Articles
+/// are scanned as they are read, so it is said once that much has been read.
+struct SpillNote {
+    /// The temporary directory, when it is kept in memory; `None` once said.
+    in_memory: Option<PathBuf>,
+    text_read: usize,
+}
+
+impl SpillNote {
     const LARGE: usize = 256 << 20;
-    if articles.iter().map(|a| a.text.len()).sum::<usize>() < LARGE {
-        return;
+
+    fn new(temp_dir: Option<&Path>, quiet: bool) -> SpillNote {
+        let dir = temp_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
+        SpillNote {
+            in_memory: (!quiet && spill::is_in_memory(&dir)).then_some(dir),
+            text_read: 0,
+        }
     }
-    let dir = temp_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
-    if spill::is_in_memory(&dir) {
-        eprintln!(
-            "wiretrace: note: sentence texts and profiles are spilled to {}, a file system kept in memory (tmpfs); for a dump near the size of RAM, pass --temp-dir with a directory on disk",
-            dir.display()
-        );
+
+    fn read(&mut self, text: &str) {
+        self.text_read += text.len();
+        if self.text_read < Self::LARGE {
+            return;
+        }
+        if let Some(dir) = self.in_memory.take() {
+            eprintln!(
+                "wiretrace: note: sentence texts and profiles are spilled to {}, a file system kept in memory (tmpfs); for a dump near the size of RAM, pass --temp-dir with a directory on disk",
+                dir.display()
+            );
+        }
     }
 }
 
@@ -120,19 +137,6 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     };
     let show_progress = !args.quiet && io::stderr().is_terminal();
     let progress = progress::Bars::new(show_progress, args.timings);
-    let corpus = progress.time("read", || ingest::read_inputs(&args.inputs, &options))?;
-    for (what, list) in [
-        ("skipped", &corpus.skipped),
-        ("truncated (--max-doc-bytes)", &corpus.truncated),
-        ("duplicate", &corpus.renamed_ids),
-    ] {
-        for item in list {
-            eprintln!("wiretrace: warning: {what} {}", terminal::sanitize(item));
-        }
-    }
-    if corpus.articles.is_empty() {
-        eprintln!("wiretrace: warning: no articles found in the input");
-    }
     let m = &args.matching;
     let semantic = if m.no_rewrites {
         None
@@ -161,23 +165,36 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         temp_dir: args.temp_dir.clone(),
         ..ScanConfig::default()
     };
-    if !args.quiet {
-        warn_if_spill_in_memory(args.temp_dir.as_deref(), &corpus.articles);
+    // Articles are segmented as they are read, so a dump is never held
+    // whole; the reading's time is segmenting's in `--timings`.
+    let mut spill_note = SpillNote::new(args.temp_dir.as_deref(), args.quiet);
+    let mut segmenter = Segmenter::new(&config, &progress, 0)?;
+    let mut input = ingest::stream_inputs(&args.inputs, &options, |a| {
+        spill_note.read(&a.text);
+        segmenter.push(a)
+    })?;
+    let mut result = segmenter.finish()?;
+    input.renamed_ids =
+        ingest::make_ids_unique(result.documents.iter_mut().map(|d| (&mut d.id, &*d.path)));
+    for (what, list) in [
+        ("skipped", &input.skipped),
+        ("truncated (--max-doc-bytes)", &input.truncated),
+        ("duplicate", &input.renamed_ids),
+    ] {
+        for item in list {
+            eprintln!("wiretrace: warning: {what} {}", terminal::sanitize(item));
+        }
     }
-    let found_articles = !corpus.articles.is_empty();
-    let result = scan::scan(corpus.articles, &config, &progress)?;
+    let found_articles = !result.documents.is_empty();
+    if !found_articles {
+        eprintln!("wiretrace: warning: no articles found in the input");
+    }
     if let Some(wordings) = result.stats.semantic_skipped {
         eprintln!(
             "wiretrace: note: semantic tier skipped: {wordings} distinct sentences, more than --semantic-max {}",
             m.semantic_max
         );
     }
-    let input = InputSummary {
-        windows_1252_decoded: corpus.windows_1252_decoded,
-        skipped: corpus.skipped,
-        truncated: corpus.truncated,
-        renamed_ids: corpus.renamed_ids,
-    };
 
     let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));
     match &args.json {

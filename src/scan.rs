@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io;
+use std::mem::take;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -248,35 +249,81 @@ impl Progress for Silent {}
 /// another's longest article.
 const DRAFT_BATCH: usize = 4096;
 
-/// Runs the pipeline over `articles`. It takes them whole so that each
-/// article's text is freed as soon as its sentences are drafted: on a large
-/// dump the texts are as big as the input. The sentences' texts and
-/// profiles are spilled to temporary files in [`ScanConfig::temp_dir`] (see
-/// [`crate::spill`]), and the only errors are those files'.
+/// Runs the pipeline over `articles`, each article's text freed as soon as
+/// its sentences are drafted. A caller reading a dump should hand its
+/// articles to a [`Segmenter`] as it reads them instead, so that the dump is
+/// never held whole.
 pub fn scan(
     articles: Vec<Article>,
     config: &ScanConfig,
     progress: &dyn Progress,
 ) -> io::Result<ScanResult> {
-    progress.stage("segment", articles.len() as u64);
-    let article_count = articles.len();
-    let outlet_of_document = outlet_indices(articles.iter().map(|a| a.outlet.as_str()));
-    let drafter = Drafter::new(&config.wires);
-    let mut spill = TextSpill::new(config.temp_dir.as_deref())?;
-    // Short lines that recur across one outlet's articles are furniture;
-    // which ones is known once all are counted, so the sentences that
-    // might be are remembered with their line's key.
-    let mut counter = RepeatCounter::default();
-    let mut line_keys: Vec<(u32, u64)> = Vec::new();
-    let mut documents = Vec::with_capacity(article_count);
-    let mut sentences: Vec<Sentence> = Vec::new();
-    let mut articles = articles.into_iter();
-    loop {
-        let batch: Vec<Article> = articles.by_ref().take(DRAFT_BATCH).collect();
-        if batch.is_empty() {
-            break;
+    let mut segmenter = Segmenter::new(config, progress, articles.len() as u64)?;
+    articles.into_iter().try_for_each(|a| segmenter.push(a))?;
+    segmenter.finish()
+}
+
+/// The pipeline's first stage, fed one article at a time: it drafts the
+/// articles a batch at a time on all threads, spills their sentences'
+/// texts, and keeps only their documents and sentences, so a scan's memory
+/// does not grow with the articles' texts. [`Segmenter::finish`] runs the
+/// rest of the pipeline. The sentences' texts and profiles are spilled to
+/// temporary files in [`ScanConfig::temp_dir`] (see [`crate::spill`]), and
+/// the only errors are those files'.
+pub struct Segmenter<'a> {
+    config: &'a ScanConfig,
+    progress: &'a dyn Progress,
+    drafter: Drafter<'a>,
+    spill: TextSpill,
+    batch: Vec<Article>,
+    /// Index of each outlet, in the order first seen.
+    outlets: HashMap<String, u32>,
+    outlet_of_document: Vec<u32>,
+    /// Short lines that recur across one outlet's articles are furniture;
+    /// which ones is known once all are counted, so the sentences that
+    /// might be are remembered with their line's key.
+    counter: RepeatCounter,
+    line_keys: Vec<(u32, u64)>,
+    documents: Vec<Document>,
+    sentences: Vec<Sentence>,
+}
+
+impl<'a> Segmenter<'a> {
+    /// `expected` is the number of articles to come, for the progress bar;
+    /// 0 when not known.
+    pub fn new(
+        config: &'a ScanConfig,
+        progress: &'a dyn Progress,
+        expected: u64,
+    ) -> io::Result<Segmenter<'a>> {
+        progress.stage("segment", expected);
+        Ok(Segmenter {
+            config,
+            progress,
+            drafter: Drafter::new(&config.wires),
+            spill: TextSpill::new(config.temp_dir.as_deref())?,
+            batch: Vec::with_capacity(DRAFT_BATCH),
+            outlets: HashMap::new(),
+            outlet_of_document: Vec::new(),
+            counter: RepeatCounter::default(),
+            line_keys: Vec::new(),
+            documents: Vec::new(),
+            sentences: Vec::new(),
+        })
+    }
+
+    /// Takes the next article; an error is the spill file's.
+    pub fn push(&mut self, article: Article) -> io::Result<()> {
+        self.batch.push(article);
+        if self.batch.len() == DRAFT_BATCH {
+            self.draft_batch()?;
         }
-        let drafted: Vec<(Article, DraftDocument)> = batch
+        Ok(())
+    }
+
+    fn draft_batch(&mut self) -> io::Result<()> {
+        let (drafter, progress) = (&self.drafter, self.progress);
+        let mut drafted: Vec<(Article, DraftDocument)> = take(&mut self.batch)
             .into_par_iter()
             .map(|mut a| {
                 let d = drafter.draft(&a.text);
@@ -285,20 +332,26 @@ pub fn scan(
                 (a, d)
             })
             .collect();
-        for (article, d) in drafted {
-            let doc = documents.len();
-            let outlet = outlet_of_document[doc];
-            counter.add_document(outlet, d.sentences.iter().filter_map(|s| s.line_key));
-            let first = sentences.len() as u32;
-            for (index, s) in d.sentences.into_iter().enumerate() {
-                let id = spill.push(&s.text)?;
+        for (article, d) in &mut drafted {
+            let doc = self.documents.len();
+            let next = self.outlets.len() as u32;
+            let outlet = match self.outlets.get(&article.outlet) {
+                Some(&outlet) => outlet,
+                None => *self.outlets.entry(article.outlet.clone()).or_insert(next),
+            };
+            self.outlet_of_document.push(outlet);
+            self.counter
+                .add_document(outlet, d.sentences.iter().filter_map(|s| s.line_key));
+            let first = self.sentences.len() as u32;
+            for (index, s) in d.sentences.iter().enumerate() {
+                let id = self.spill.push(&s.text)?;
                 if let (None, Some(key)) = (s.boilerplate, s.line_key) {
-                    line_keys.push((id, key));
+                    self.line_keys.push((id, key));
                 }
-                sentences.push(Sentence {
+                self.sentences.push(Sentence {
                     doc: doc as u32,
                     index: index as u32,
-                    span: s.span,
+                    span: s.span.clone(),
                     label: if s.boilerplate.is_some() {
                         Label::Boilerplate
                     } else {
@@ -310,32 +363,77 @@ pub fn scan(
                     best: None,
                 });
             }
-            documents.push(Document {
-                id: article.id,
-                outlet: article.outlet,
-                published: article.published,
-                title: article.title,
-                url: article.url,
-                path: article.path,
-                dateline: d.dateline,
-                credits: d.credits,
+            self.documents.push(Document {
+                id: take(&mut article.id),
+                outlet: take(&mut article.outlet),
+                published: article.published.take(),
+                title: article.title.take(),
+                url: article.url.take(),
+                path: take(&mut article.path),
+                dateline: d.dateline.take(),
+                credits: take(&mut d.credits),
                 hard_wrapped: d.hard_wrapped,
-                sentences: first..sentences.len() as u32,
+                sentences: first..self.sentences.len() as u32,
             });
         }
-        reserve_for_rest(&mut sentences, documents.len(), article_count);
-    }
-    drop(drafter);
-    let texts = spill.finish()?;
-    let repeated = counter.repeated(config.boilerplate_min_documents);
-    for (id, key) in line_keys {
-        let s = &mut sentences[id as usize];
-        if repeated.contains(&(outlet_of_document[s.doc as usize], key)) {
-            s.boilerplate = Some(Boilerplate::Repeated);
-            s.label = Label::Boilerplate;
-        }
+        // The drafts' texts were made on the worker threads; freed here,
+        // their memory would be handed to this thread's next allocations,
+        // the documents' strings that live to the end, scattered among
+        // pages of short-lived texts.
+        drafted.into_par_iter().for_each(drop);
+        self.batch.reserve(DRAFT_BATCH);
+        Ok(())
     }
 
+    /// Drafts the last batch and runs the rest of the pipeline.
+    pub fn finish(mut self) -> io::Result<ScanResult> {
+        self.draft_batch()?;
+        let Segmenter {
+            config,
+            progress,
+            spill,
+            outlet_of_document,
+            counter,
+            line_keys,
+            mut documents,
+            mut sentences,
+            ..
+        } = self;
+        // Their count was not known ahead, so the vectors grew by doubling:
+        // the room left over is given back before the stages that hold the
+        // most.
+        sentences.shrink_to_fit();
+        documents.shrink_to_fit();
+        let texts = spill.finish()?;
+        let repeated = counter.repeated(config.boilerplate_min_documents);
+        for (id, key) in line_keys {
+            let s = &mut sentences[id as usize];
+            if repeated.contains(&(outlet_of_document[s.doc as usize], key)) {
+                s.boilerplate = Some(Boilerplate::Repeated);
+                s.label = Label::Boilerplate;
+            }
+        }
+        trace_sentences(
+            documents,
+            sentences,
+            texts,
+            &outlet_of_document,
+            config,
+            progress,
+        )
+    }
+}
+
+/// The pipeline after segmenting: fingerprints, candidates, verification,
+/// clusters and provenance.
+fn trace_sentences(
+    documents: Vec<Document>,
+    mut sentences: Vec<Sentence>,
+    texts: Texts,
+    outlet_of_document: &[u32],
+    config: &ScanConfig,
+    progress: &dyn Progress,
+) -> io::Result<ScanResult> {
     // The stages' times (`--timings`) cover the work between their bars:
     // assembling the sentences is segmenting's, grouping them into
     // wordings fingerprinting's.
@@ -638,22 +736,6 @@ pub fn scan(
     Ok(result)
 }
 
-/// Makes room in `sentences` for the sentences of the articles not drafted
-/// yet, at the rate so far. The count is not known before drafting, and
-/// grown by doubling the vector was briefly held three times over (the
-/// old buffer and one twice its size) while the articles' texts were still
-/// held too.
-fn reserve_for_rest(sentences: &mut Vec<Sentence>, drafted: usize, articles: usize) {
-    if drafted == 0 || drafted == articles {
-        return;
-    }
-    let expected = sentences.len() * articles / drafted;
-    let wanted = expected + expected / 16;
-    if sentences.capacity() < wanted {
-        sentences.reserve_exact(wanted - sentences.len());
-    }
-}
-
 /// The edges of the sentences that the `verified` pairs of wordings stand
 /// for (see [`Wordings::sentence_pairs`]), with each pair's verdict. Each
 /// pair's count of edges is found first (each pair's sentence pairs are
@@ -728,16 +810,6 @@ fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &P
 
 /// Each document's outlet as a dense index, given the documents' outlets,
 /// for comparing outlets in hot loops without comparing their names.
-fn outlet_indices<'a>(outlets: impl Iterator<Item = &'a str>) -> Vec<u32> {
-    let mut index: HashMap<&str, u32> = HashMap::new();
-    outlets
-        .map(|o| {
-            let next = index.len() as u32;
-            *index.entry(o).or_insert(next)
-        })
-        .collect()
-}
-
 /// One tier's LSH candidates: `set` gives the elements of a sentence's
 /// hashed set, `keep` filters pairs as they are found, pairs in `known`
 /// are left out.

@@ -7,7 +7,7 @@ use std::io::{self, BufRead};
 
 use serde_json::{Map, Value};
 
-use super::{decode::decode, Corpus, FieldNames, IngestError};
+use super::{decode::decode, FieldNames, IngestError, Intake};
 use crate::article::Article;
 
 pub(super) type Record = Map<String, Value>;
@@ -25,26 +25,19 @@ pub(super) fn read_articles(
     outlet: &str,
     fields: &FieldNames,
     keep_going: bool,
-    out: &mut Corpus,
+    out: &mut impl Intake,
 ) -> Result<(), IngestError> {
-    let Corpus {
-        articles,
-        windows_1252_decoded,
-        skipped,
-        ..
-    } = out;
-    for_each_record(
+    let mut skipped = Vec::new();
+    let read = for_each_record(
         input,
         read_error,
         path,
         keep_going,
-        skipped,
-        |line, record, latin| {
-            articles.push(article(path, line, record, outlet, fields)?);
-            *windows_1252_decoded += usize::from(latin);
-            Ok(())
-        },
-    )
+        &mut skipped,
+        |line, record, latin| out.article(article(path, line, record, outlet, fields)?, latin),
+    );
+    skipped.into_iter().for_each(|s| out.skipped(s));
+    read
 }
 
 /// Calls `f(line, record, decoded_as_windows_1252)` for every non-blank line.
@@ -74,7 +67,7 @@ pub(super) fn for_each_record(
         }
         match parse_object(&text, path, line_no).and_then(|record| f(line_no, record, latin)) {
             Ok(()) => {}
-            Err(err) if keep_going => skipped.push(err.to_string()),
+            Err(err) if keep_going && err.can_skip() => skipped.push(err.to_string()),
             Err(err) => return Err(err),
         }
     }
@@ -191,6 +184,7 @@ fn type_name(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Corpus;
 
     fn read(bytes: &[u8], keep_going: bool) -> Result<Corpus, IngestError> {
         let mut corpus = Corpus::default();
@@ -229,7 +223,7 @@ mod tests {
         assert_eq!(second.title, None);
         assert_eq!(second.url, None);
         assert_eq!(second.path, "dir/feed.jsonl:3");
-        assert_eq!(corpus.windows_1252_decoded, 0);
+        assert_eq!(corpus.input.windows_1252_decoded, 0);
     }
 
     #[test]
@@ -314,10 +308,10 @@ mod tests {
         let corpus = read(input, true).unwrap();
         let texts: Vec<_> = corpus.articles.iter().map(|a| a.text.as_str()).collect();
         assert_eq!(texts, ["a", "b"]);
-        assert_eq!(corpus.skipped.len(), 2);
-        assert!(corpus.skipped[0].starts_with("dir/feed.jsonl:2: line is not valid JSON"));
+        assert_eq!(corpus.input.skipped.len(), 2);
+        assert!(corpus.input.skipped[0].starts_with("dir/feed.jsonl:2: line is not valid JSON"));
         assert_eq!(
-            corpus.skipped[1],
+            corpus.input.skipped[1],
             "dir/feed.jsonl:3: missing field \"text\""
         );
     }
@@ -329,6 +323,6 @@ mod tests {
         assert_eq!(corpus.articles[0].text, "caf\u{e9}");
         assert_eq!(corpus.articles[1].text, "\u{201c}caf\u{e9}\u{201d}");
         assert_eq!(corpus.articles[2].text, "c");
-        assert_eq!(corpus.windows_1252_decoded, 1);
+        assert_eq!(corpus.input.windows_1252_decoded, 1);
     }
 }

@@ -276,15 +276,7 @@ fn serialized<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
 }
 
 /// Facts about the input that the scan itself does not know.
-#[derive(Debug, Default)]
-pub struct InputSummary {
-    pub windows_1252_decoded: usize,
-    pub skipped: Vec<String>,
-    /// Articles cut to the size limit.
-    pub truncated: Vec<String>,
-    /// Duplicate ids and what they were renamed to.
-    pub renamed_ids: Vec<String>,
-}
+pub use crate::ingest::InputSummary;
 
 /// Documents serialized at once before they are written: the output held
 /// in memory is one wave's (about 20 MB of JSON on a Reuters-like dump).
