@@ -689,6 +689,53 @@ mod tests {
         )
     }
 
+    #[test]
+    fn articles_are_streamed_in_order_and_a_sink_error_ends_reading_even_with_keep_going() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // More text files than one wave, so several waves are read on the
+        // worker threads, then a dump streamed a record at a time.
+        let folder = root.join("texts");
+        for i in 0..FILES_PER_WAVE + 3 {
+            write(
+                &folder,
+                &format!("{i:04}.txt"),
+                format!("text {i}").as_bytes(),
+            );
+        }
+        let dump = write(
+            root,
+            "dump.jsonl",
+            b"{\"text\": \"a\"}\n{\"text\": \"b\"}\n",
+        );
+        let options = IngestOptions {
+            keep_going: true,
+            ..IngestOptions::default()
+        };
+        let mut texts = Vec::new();
+        stream_inputs(&[folder.clone(), dump.clone()], &options, |a| {
+            texts.push(a.text);
+            Ok(())
+        })
+        .unwrap();
+        let mut expected: Vec<String> = (0..FILES_PER_WAVE + 3)
+            .map(|i| format!("text {i}"))
+            .collect();
+        expected.extend(["a".to_string(), "b".to_string()]);
+        assert_eq!(texts, expected);
+
+        for input in [folder, dump] {
+            let mut taken = 0;
+            let err = stream_inputs(&[input], &options, |_| {
+                taken += 1;
+                Err(io::Error::other("disk full"))
+            })
+            .unwrap_err();
+            assert!(matches!(err, IngestError::Sink(_)), "{err}");
+            assert_eq!((taken, err.to_string().as_str()), (1, "disk full"));
+        }
+    }
+
     /// `(id, outlet, path relative to root)` of each article.
     fn summary(corpus: &Corpus, root: &Path) -> Vec<(String, String, String)> {
         let root = format!("{}/", root.display());
