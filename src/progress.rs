@@ -99,9 +99,10 @@ impl Progress for Bars {
         if !self.enabled {
             return;
         }
-        // A stage without a count (total 0) gets a spinner.
+        // A stage without a count ahead (total 0) gets a spinner, and the
+        // count so far once it has one (segmenting a stream of articles).
         let (length, template) = match total {
-            0 => (None, "{prefix:>12} {spinner} {elapsed}"),
+            0 => (None, "{prefix:>12} {spinner} {so_far}{elapsed}"),
             _ => (
                 Some(total),
                 "{prefix:>12} [{bar:30}] {human_pos}/{human_len} {rate} eta {eta}",
@@ -116,6 +117,19 @@ impl Progress for Bars {
                 "rate",
                 |state: &ProgressState, w: &mut dyn std::fmt::Write| {
                     let _ = write!(w, "{}/s", HumanCount(state.per_sec() as u64));
+                },
+            )
+            .with_key(
+                "so_far",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    if state.pos() > 0 {
+                        let _ = write!(
+                            w,
+                            "{} ({}/s) ",
+                            HumanCount(state.pos()),
+                            HumanCount(state.per_sec() as u64)
+                        );
+                    }
                 },
             )
             .progress_chars("=> ");

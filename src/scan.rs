@@ -323,7 +323,7 @@ impl<'a> Segmenter<'a> {
 
     fn draft_batch(&mut self) -> io::Result<()> {
         let (drafter, progress) = (&self.drafter, self.progress);
-        let mut drafted: Vec<(Article, DraftDocument)> = take(&mut self.batch)
+        let drafted: Vec<(Article, DraftDocument)> = take(&mut self.batch)
             .into_par_iter()
             .map(|mut a| {
                 let d = drafter.draft(&a.text);
@@ -332,7 +332,7 @@ impl<'a> Segmenter<'a> {
                 (a, d)
             })
             .collect();
-        for (article, d) in &mut drafted {
+        for (article, d) in drafted {
             let doc = self.documents.len();
             let next = self.outlets.len() as u32;
             let outlet = match self.outlets.get(&article.outlet) {
@@ -343,7 +343,7 @@ impl<'a> Segmenter<'a> {
             self.counter
                 .add_document(outlet, d.sentences.iter().filter_map(|s| s.line_key));
             let first = self.sentences.len() as u32;
-            for (index, s) in d.sentences.iter().enumerate() {
+            for (index, s) in d.sentences.into_iter().enumerate() {
                 let id = self.spill.push(&s.text)?;
                 if let (None, Some(key)) = (s.boilerplate, s.line_key) {
                     self.line_keys.push((id, key));
@@ -351,7 +351,7 @@ impl<'a> Segmenter<'a> {
                 self.sentences.push(Sentence {
                     doc: doc as u32,
                     index: index as u32,
-                    span: s.span.clone(),
+                    span: s.span,
                     label: if s.boilerplate.is_some() {
                         Label::Boilerplate
                     } else {
@@ -364,23 +364,18 @@ impl<'a> Segmenter<'a> {
                 });
             }
             self.documents.push(Document {
-                id: take(&mut article.id),
-                outlet: take(&mut article.outlet),
-                published: article.published.take(),
-                title: article.title.take(),
-                url: article.url.take(),
-                path: take(&mut article.path),
-                dateline: d.dateline.take(),
-                credits: take(&mut d.credits),
+                id: article.id,
+                outlet: article.outlet,
+                published: article.published,
+                title: article.title,
+                url: article.url,
+                path: article.path,
+                dateline: d.dateline,
+                credits: d.credits,
                 hard_wrapped: d.hard_wrapped,
                 sentences: first..self.sentences.len() as u32,
             });
         }
-        // The drafts' texts were made on the worker threads; freed here,
-        // their memory would be handed to this thread's next allocations,
-        // the documents' strings that live to the end, scattered among
-        // pages of short-lived texts.
-        drafted.into_par_iter().for_each(drop);
         self.batch.reserve(DRAFT_BATCH);
         Ok(())
     }
@@ -395,15 +390,10 @@ impl<'a> Segmenter<'a> {
             outlet_of_document,
             counter,
             line_keys,
-            mut documents,
+            documents,
             mut sentences,
             ..
         } = self;
-        // Their count was not known ahead, so the vectors grew by doubling:
-        // the room left over is given back before the stages that hold the
-        // most.
-        sentences.shrink_to_fit();
-        documents.shrink_to_fit();
         let texts = spill.finish()?;
         let repeated = counter.repeated(config.boilerplate_min_documents);
         for (id, key) in line_keys {
