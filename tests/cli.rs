@@ -292,8 +292,9 @@ mod corpus {
             .collect();
         assert_eq!(
             stages,
+            // Articles are segmented as they are read: reading is
+            // segmenting's time.
             [
-                "read",
                 "segment",
                 "fingerprint",
                 "candidates",
