@@ -383,17 +383,23 @@ impl<'a> Segmenter<'a> {
     /// Drafts the last batch and runs the rest of the pipeline.
     pub fn finish(mut self) -> io::Result<ScanResult> {
         self.draft_batch()?;
+        // Every field is taken apart by name: one left in `self` would be
+        // held to the end of the scan, as the drafter's memo of every
+        // paragraph once was.
         let Segmenter {
             config,
             progress,
+            drafter,
             spill,
+            batch,
+            outlets,
             outlet_of_document,
             counter,
             line_keys,
             documents,
             mut sentences,
-            ..
         } = self;
+        drop((drafter, batch, outlets));
         let texts = spill.finish()?;
         let repeated = counter.repeated(config.boilerplate_min_documents);
         for (id, key) in line_keys {
