@@ -39,6 +39,7 @@ pub mod lsh;
 pub mod minhash;
 pub mod normalize;
 pub mod pairs;
+pub mod pieces;
 pub mod provenance;
 pub mod report;
 pub mod scan;

@@ -22,6 +22,7 @@ use crate::draft::{DraftDocument, Drafter};
 use crate::idf::Rarity;
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
+use crate::pieces::{concat, Pieces};
 use crate::provenance::{self, Provenance};
 use crate::semantic::{Semantic, SentenceVectors};
 use crate::shingle::Profiles;
@@ -284,8 +285,8 @@ pub struct Segmenter<'a> {
     /// might be are remembered with their line's key.
     counter: RepeatCounter,
     line_keys: Vec<(u32, u64)>,
-    documents: Vec<Document>,
-    sentences: Vec<Sentence>,
+    documents: Pieces<Document>,
+    sentences: Pieces<Sentence>,
 }
 
 impl<'a> Segmenter<'a> {
@@ -307,8 +308,8 @@ impl<'a> Segmenter<'a> {
             outlet_of_document: Vec::new(),
             counter: RepeatCounter::default(),
             line_keys: Vec::new(),
-            documents: Vec::new(),
-            sentences: Vec::new(),
+            documents: Pieces::default(),
+            sentences: Pieces::default(),
         })
     }
 
@@ -397,9 +398,10 @@ impl<'a> Segmenter<'a> {
             counter,
             line_keys,
             documents,
-            mut sentences,
+            sentences,
         } = self;
         drop((drafter, batch, outlets));
+        let (documents, mut sentences) = (documents.into_vec(), sentences.into_vec());
         let texts = spill.finish()?;
         let repeated = counter.repeated(config.boilerplate_min_documents);
         for (id, key) in line_keys {
@@ -766,16 +768,6 @@ fn sentence_edges(
             }
         });
     edges
-}
-
-/// The pieces' items in one vector, allocated once at its final size, each
-/// piece freed as soon as it is moved: at most one piece is held twice.
-fn concat<T>(pieces: Vec<Vec<T>>) -> Vec<T> {
-    let mut all = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
-    for mut piece in pieces {
-        all.append(&mut piece);
-    }
-    all
 }
 
 /// Marks sentences that repeat an earlier one of the same document word for

@@ -20,10 +20,15 @@ use memmap2::Mmap;
 /// Write buffer of a [`Spill`]: large writes, few system calls.
 const WRITE_BUFFER: usize = 1 << 20;
 
+/// Bytes written between two writes to disk (see [`Spill::write`]).
+const SYNC_EVERY: u64 = 64 << 20;
+
 /// Bytes written to a temporary file, to be read back as [`Mapped`].
 pub struct Spill {
     file: BufWriter<File>,
     written: u64,
+    /// `written` when the file was last written to disk.
+    synced: u64,
     /// Where the file is, for error messages.
     dir: PathBuf,
     /// What is spilled, for error messages ("sentence texts").
@@ -39,17 +44,28 @@ impl Spill {
         Ok(Spill {
             file: BufWriter::with_capacity(WRITE_BUFFER, file),
             written: 0,
+            synced: 0,
             dir,
             what,
         })
     }
 
-    /// Appends `bytes`.
+    /// Appends `bytes`. Every [`SYNC_EVERY`] bytes the file is written to
+    /// disk, for the reason [`Spill::finish`] gives: a spill as large as
+    /// the input, all dirty pages until it is finished, would otherwise
+    /// sit in memory that cannot be reclaimed while it is written.
     pub fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.file
             .write_all(bytes)
             .map_err(|e| spill_error(&self.dir, self.what, e))?;
         self.written += bytes.len() as u64;
+        if self.written - self.synced >= SYNC_EVERY {
+            self.synced = self.written;
+            self.file
+                .flush()
+                .and_then(|()| self.file.get_ref().sync_data())
+                .map_err(|e| spill_error(&self.dir, self.what, e))?;
+        }
         Ok(())
     }
 

@@ -10,6 +10,7 @@
 use std::io;
 use std::path::Path;
 
+use crate::pieces::Pieces;
 use crate::spill::{Mapped, Spill};
 
 /// Texts numbered from 0 in the order they were pushed to a [`TextSpill`].
@@ -55,7 +56,7 @@ impl Texts {
 /// Writes texts to a temporary file, to be read back as [`Texts`].
 pub struct TextSpill {
     spill: Spill,
-    ends: Vec<u64>,
+    ends: Pieces<u64>,
 }
 
 impl TextSpill {
@@ -63,7 +64,7 @@ impl TextSpill {
     pub fn new(dir: Option<&Path>) -> io::Result<TextSpill> {
         Ok(TextSpill {
             spill: Spill::new(dir, "sentence texts")?,
-            ends: Vec::new(),
+            ends: Pieces::default(),
         })
     }
 
@@ -79,7 +80,7 @@ impl TextSpill {
     pub fn finish(self) -> io::Result<Texts> {
         let bytes = self.spill.finish_text()?;
         Ok(Texts {
-            ends: self.ends,
+            ends: self.ends.into_vec(),
             bytes,
         })
     }
