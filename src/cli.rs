@@ -69,7 +69,8 @@ pub struct ScanArgs {
     #[arg(long)]
     pub keep_going: bool,
     /// Cut articles longer than this many bytes (with a warning), so one
-    /// pathological document cannot exhaust memory. 0: no limit.
+    /// pathological document cannot exhaust memory. 0: no limit but 4 GiB,
+    /// the longest article a scan takes.
     #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
     pub max_doc_bytes: usize,
     /// Directory for the temporary files that hold sentence texts and

@@ -17,6 +17,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 
 use cli::{CalibrateArgs, Cli, Command, CompareArgs, ModelArgs, PairInput, ScanArgs, SynthArgs};
+use wiretrace::article::MAX_TEXT_BYTES;
 use wiretrace::credits::Wires;
 use wiretrace::embed::{self, Embedder};
 use wiretrace::ingest::{self, FieldNames, IngestOptions};
@@ -133,7 +134,10 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
             title: args.fields.title_field,
         },
         keep_going: args.keep_going,
-        max_doc_bytes: (args.max_doc_bytes > 0).then_some(args.max_doc_bytes),
+        max_doc_bytes: Some(match args.max_doc_bytes {
+            0 => MAX_TEXT_BYTES,
+            max => max.min(MAX_TEXT_BYTES),
+        }),
     };
     let show_progress = !args.quiet && io::stderr().is_terminal();
     let progress = progress::Bars::new(show_progress, args.timings);

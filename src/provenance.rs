@@ -422,7 +422,10 @@ fn most_credited(result: &ScanResult, members: &[u32]) -> Option<String> {
         let mut credited: Vec<&str> = result.documents[s.doc as usize]
             .credits
             .iter()
-            .filter(|c| c.kind.covers_article() || (c.start < s.span.end && s.span.start < c.end))
+            .filter(|c| {
+                c.kind.covers_article()
+                    || (c.start < s.span.end as usize && (s.span.start as usize) < c.end)
+            })
             .map(|c| c.agency.as_str())
             .collect();
         credited.sort_unstable();

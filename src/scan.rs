@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::article::Article;
+use crate::article::{Article, MAX_TEXT_BYTES};
 use crate::boilerplate::{Boilerplate, RepeatCounter};
 use crate::claim::ClaimViews;
 use crate::cluster::{self, Edge, Family};
@@ -166,8 +166,9 @@ pub struct Sentence {
     pub doc: u32,
     /// Position within its document.
     pub index: u32,
-    /// Byte span in the document's text.
-    pub span: Range<usize>,
+    /// Byte span in the document's text (32-bit: see
+    /// [`crate::article::MAX_TEXT_BYTES`]).
+    pub span: Range<u32>,
     pub label: Label,
     pub boilerplate: Option<Boilerplate>,
     /// Index of an earlier identical sentence in the same document.
@@ -313,8 +314,11 @@ impl<'a> Segmenter<'a> {
         })
     }
 
-    /// Takes the next article; an error is the spill file's.
-    pub fn push(&mut self, article: Article) -> io::Result<()> {
+    /// Takes the next article; an error is the spill file's. A text longer
+    /// than [`MAX_TEXT_BYTES`] is cut to it (readers cut and report sooner:
+    /// see [`crate::ingest::IngestOptions::max_doc_bytes`]).
+    pub fn push(&mut self, mut article: Article) -> io::Result<()> {
+        article.cut_text(MAX_TEXT_BYTES);
         self.batch.push(article);
         if self.batch.len() == DRAFT_BATCH {
             self.draft_batch()?;
@@ -352,7 +356,8 @@ impl<'a> Segmenter<'a> {
                 self.sentences.push(Sentence {
                     doc: doc as u32,
                     index: index as u32,
-                    span: s.span,
+                    // Within MAX_TEXT_BYTES, as the article was cut.
+                    span: s.span.start as u32..s.span.end as u32,
                     label: if s.boilerplate.is_some() {
                         Label::Boilerplate
                     } else {

@@ -61,8 +61,10 @@ pub struct IngestOptions {
     /// Skip unreadable files / bad JSONL lines (counted and listed in the report) instead of failing.
     pub keep_going: bool,
     /// Articles longer than this many bytes are cut (at a character
-    /// boundary) and listed in `Corpus::truncated`: one pathological
-    /// document must not exhaust memory or stall the run. `None`: no limit.
+    /// boundary) and listed in [`InputSummary::truncated`]: one pathological
+    /// document must not exhaust memory or stall the run. `None`: no limit
+    /// here, though a scan cuts texts longer than
+    /// [`crate::article::MAX_TEXT_BYTES`] without listing them.
     pub max_doc_bytes: Option<usize>,
 }
 
@@ -127,18 +129,13 @@ struct Stream<F> {
 impl<F: FnMut(Article) -> io::Result<()>> Stream<F> {
     fn pass(&mut self, mut article: Article) -> Result<(), IngestError> {
         if let Some(max) = self.max_doc_bytes {
-            if article.text.len() > max {
-                let mut cut = max;
-                while !article.text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
+            if let Some(len) = article.cut_text(max) {
                 self.input.truncated.push(format!(
-                    "{}: {}: cut from {} to {cut} bytes",
+                    "{}: {}: cut from {len} to {} bytes",
                     article.path,
                     article.id,
                     article.text.len()
                 ));
-                article.text.truncate(cut);
             }
         }
         (self.sink)(article).map_err(IngestError::Sink)

@@ -428,8 +428,8 @@ mod tests {
         Sentence {
             doc: &'a str,
             index: u32,
-            start: usize,
-            end: usize,
+            start: u32,
+            end: u32,
             text: &'a str,
             label: Label,
             family: Option<u32>,
