@@ -83,6 +83,41 @@ impl SpillNote {
     }
 }
 
+/// Articles read ahead of the segmenter: a few of its batches.
+const READ_AHEAD: usize = 8192;
+
+/// Reads the inputs on a thread of their own, handing the articles in order
+/// to `segmenter` on this one: reading (parsing JSON on one thread) then
+/// overlaps segmenting instead of leaving a core idle. An error from either
+/// side stops both; the segmenter's is the one reported when both fail,
+/// since the reader fails only because the segmenter stopped taking.
+fn read_into(
+    inputs: &[PathBuf],
+    options: &IngestOptions,
+    mut spill_note: SpillNote,
+    segmenter: &mut Segmenter,
+) -> Result<ingest::InputSummary> {
+    let (articles, read) = std::sync::mpsc::sync_channel(READ_AHEAD);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            ingest::stream_inputs(inputs, options, |a| {
+                spill_note.read(&a.text);
+                articles
+                    .send(a)
+                    .map_err(|_| io::Error::other("the scan stopped taking articles"))
+            })
+        });
+        let segmented = read.iter().try_for_each(|a| segmenter.push(a));
+        // Dropping the receiver stops a reader still sending.
+        drop(read);
+        let input = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        segmented?;
+        Ok(input?)
+    })
+}
+
 /// The error and its causes, each said once: library errors already name
 /// their cause in their own message.
 fn describe(err: &anyhow::Error) -> String {
@@ -171,12 +206,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     };
     // Articles are segmented as they are read, so a dump is never held
     // whole; the reading's time is segmenting's in `--timings`.
-    let mut spill_note = SpillNote::new(args.temp_dir.as_deref(), args.quiet);
+    let spill_note = SpillNote::new(args.temp_dir.as_deref(), args.quiet);
     let mut segmenter = Segmenter::new(&config, &progress, 0)?;
-    let mut input = ingest::stream_inputs(&args.inputs, &options, |a| {
-        spill_note.read(&a.text);
-        segmenter.push(a)
-    })?;
+    let mut input = read_into(&args.inputs, &options, spill_note, &mut segmenter)?;
     let mut result = segmenter.finish()?;
     input.renamed_ids =
         ingest::make_ids_unique(result.documents.iter_mut().map(|d| (&mut d.id, &*d.path)));
