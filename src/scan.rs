@@ -245,10 +245,10 @@ pub trait Progress: Sync {
 pub struct Silent;
 impl Progress for Silent {}
 
-/// Articles drafted at once. Their drafts are held until their texts are
-/// spilled, so besides the articles themselves segmenting holds one batch;
-/// and a batch is many times the threads' count, so none waits long for
-/// another's longest article.
+/// Articles drafted at once. A batch and its drafts are all of the
+/// articles' text that segmenting holds (their sentences' texts are spilled
+/// once drafted); and a batch is many times the threads' count, so none
+/// waits long for another's longest article.
 const DRAFT_BATCH: usize = 4096;
 
 /// Runs the pipeline over `articles`, each article's text freed as soon as
