@@ -23,7 +23,7 @@ use wiretrace::embed::{self, Embedder};
 use wiretrace::ingest::{self, FieldNames, IngestOptions};
 use wiretrace::pairs::{self, Agreement, PairLine, PairVerdict};
 use wiretrace::report::{html, json, terminal};
-use wiretrace::scan::{ScanConfig, Segmenter};
+use wiretrace::scan::{Progress, ScanConfig, SegmentProgress, Segmenter};
 use wiretrace::semantic::Semantic;
 use wiretrace::similarity::{PairFeatures, Thresholds, Verifier};
 use wiretrace::spill;
@@ -92,15 +92,16 @@ const READ_AHEAD: usize = 8192;
 /// side stops both; the segmenter's is the one reported when both fail,
 /// since the reader fails only because the segmenter stopped taking.
 fn read_into(
-    inputs: &[PathBuf],
+    inputs: ingest::Inputs,
     options: &IngestOptions,
+    read_bytes: &(dyn Fn(u64) + Sync),
     mut spill_note: SpillNote,
     segmenter: &mut Segmenter,
 ) -> Result<ingest::InputSummary> {
     let (articles, read) = std::sync::mpsc::sync_channel(READ_AHEAD);
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
-            ingest::stream_inputs(inputs, options, |a| {
+            inputs.stream(options, read_bytes, |a| {
                 spill_note.read(&a.text);
                 articles
                     .send(a)
@@ -207,8 +208,22 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     // Articles are segmented as they are read, so a dump is never held
     // whole; the reading's time is segmenting's in `--timings`.
     let spill_note = SpillNote::new(args.temp_dir.as_deref(), args.quiet);
-    let mut segmenter = Segmenter::new(&config, &progress, 0)?;
-    let mut input = read_into(&args.inputs, &options, spill_note, &mut segmenter)?;
+    let inputs = ingest::Inputs::plan(&args.inputs, &options)?;
+    // The bar counts the input's bytes; from stdin, whose size is not
+    // known, it counts articles.
+    let size = inputs.size();
+    let counted = match size {
+        Some(_) => SegmentProgress::ByCaller,
+        None => SegmentProgress::Articles(0),
+    };
+    let mut segmenter = Segmenter::new(&config, &progress, counted)?;
+    progress.count_bytes(size.unwrap_or(0));
+    let read = |n| {
+        if size.is_some() {
+            progress.advance(n)
+        }
+    };
+    let mut input = read_into(inputs, &options, &read, spill_note, &mut segmenter)?;
     let mut result = segmenter.finish()?;
     input.renamed_ids =
         ingest::make_ids_unique(result.documents.iter_mut().map(|d| (&mut d.id, &*d.path)));

@@ -36,6 +36,27 @@ impl Bars {
         out
     }
 
+    /// Makes the running stage's bar count bytes out of `total`: segmenting
+    /// a stream of articles, whose count is not known ahead, is measured by
+    /// the input's bytes read.
+    pub fn count_bytes(&self, total: u64) {
+        if !self.enabled || total == 0 {
+            return;
+        }
+        if let Ok(current) = self.current.read() {
+            if let Some(bar) = current.as_ref() {
+                let style = ProgressStyle::with_template(
+                    "{prefix:>12} [{bar:24}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
+                bar.set_style(style);
+                bar.set_length(total);
+                bar.disable_steady_tick();
+            }
+        }
+    }
+
     fn start_timing(&self, name: &'static str) {
         if let Some(Ok(mut running)) = self.timings.as_ref().map(Mutex::lock) {
             *running = Some((name, Instant::now()));

@@ -260,7 +260,8 @@ pub fn scan(
     config: &ScanConfig,
     progress: &dyn Progress,
 ) -> io::Result<ScanResult> {
-    let mut segmenter = Segmenter::new(config, progress, articles.len() as u64)?;
+    let expected = SegmentProgress::Articles(articles.len() as u64);
+    let mut segmenter = Segmenter::new(config, progress, expected)?;
     articles.into_iter().try_for_each(|a| segmenter.push(a))?;
     segmenter.finish()
 }
@@ -272,9 +273,19 @@ pub fn scan(
 /// rest of the pipeline. The sentences' texts and profiles are spilled to
 /// temporary files in [`ScanConfig::temp_dir`] (see [`crate::spill`]), and
 /// the only errors are those files'.
+/// How segmenting's progress is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentProgress {
+    /// By articles drafted, this many expected (0: not known ahead).
+    Articles(u64),
+    /// By the caller, in its own unit (the CLI tells the input's bytes read).
+    ByCaller,
+}
+
 pub struct Segmenter<'a> {
     config: &'a ScanConfig,
     progress: &'a dyn Progress,
+    counts_articles: bool,
     drafter: Drafter<'a>,
     spill: TextSpill,
     batch: Vec<Article>,
@@ -291,17 +302,27 @@ pub struct Segmenter<'a> {
 }
 
 impl<'a> Segmenter<'a> {
-    /// `expected` is the number of articles to come, for the progress bar;
-    /// 0 when not known.
+    /// Begins the stage "segment" on `progress`, whose progress is told as
+    /// `counted` says.
     pub fn new(
         config: &'a ScanConfig,
         progress: &'a dyn Progress,
-        expected: u64,
+        counted: SegmentProgress,
     ) -> io::Result<Segmenter<'a>> {
-        progress.stage("segment", expected);
+        let counts_articles = match counted {
+            SegmentProgress::Articles(expected) => {
+                progress.stage("segment", expected);
+                true
+            }
+            SegmentProgress::ByCaller => {
+                progress.stage("segment", 0);
+                false
+            }
+        };
         Ok(Segmenter {
             config,
             progress,
+            counts_articles,
             drafter: Drafter::new(&config.wires),
             spill: TextSpill::new(config.temp_dir.as_deref())?,
             batch: Vec::with_capacity(DRAFT_BATCH),
@@ -328,12 +349,13 @@ impl<'a> Segmenter<'a> {
 
     fn draft_batch(&mut self) -> io::Result<()> {
         let (drafter, progress) = (&self.drafter, self.progress);
+        let advance = u64::from(self.counts_articles);
         let drafted: Vec<(Article, DraftDocument)> = take(&mut self.batch)
             .into_par_iter()
             .map(|mut a| {
                 let d = drafter.draft(&a.text);
                 a.text = String::new();
-                progress.advance(1);
+                progress.advance(advance);
                 (a, d)
             })
             .collect();
@@ -395,6 +417,7 @@ impl<'a> Segmenter<'a> {
         let Segmenter {
             config,
             progress,
+            counts_articles: _,
             drafter,
             spill,
             batch,

@@ -245,70 +245,109 @@ const FILES_PER_WAVE: usize = 256;
 /// each article to `sink` as it is read: a dump larger than memory is never
 /// held whole. Ids are not yet made unique, since that needs every id:
 /// the caller does it with [`make_ids_unique`] once all are read.
-///
-/// Folders of text files are read a wave of files at a time on all
-/// threads, and put back in order, so the order never depends on the
-/// number of threads or on which file finishes first. An error from `sink`
-/// ends the reading.
+/// [`Inputs`] does the same in two steps, telling the size to read first.
 pub fn stream_inputs(
     inputs: &[PathBuf],
     options: &IngestOptions,
     sink: impl FnMut(Article) -> io::Result<()>,
 ) -> Result<InputSummary, IngestError> {
-    let mut plan = Plan {
-        tasks: Vec::new(),
-        keep_going: options.keep_going,
-        folders: HashMap::new(),
-    };
-    for input in inputs {
-        plan.input(input)?;
-    }
-    let mut stream = Stream {
-        sink,
-        max_doc_bytes: options.max_doc_bytes,
-        input: InputSummary::default(),
-    };
-    let settle = |stream: &mut Stream<_>, result: Result<(), IngestError>| match result {
-        Err(err) if options.keep_going && err.can_skip() => {
-            stream.skipped(err.to_string());
-            Ok(())
+    Inputs::plan(inputs, options)?.stream(options, &|_| {}, sink)
+}
+
+/// The inputs' files, listed (folders walked, sidecars read) but not yet
+/// read.
+pub struct Inputs(Plan);
+
+impl Inputs {
+    pub fn plan(inputs: &[PathBuf], options: &IngestOptions) -> Result<Inputs, IngestError> {
+        let mut plan = Plan {
+            tasks: Vec::new(),
+            keep_going: options.keep_going,
+            folders: HashMap::new(),
+        };
+        for input in inputs {
+            plan.input(input)?;
         }
-        other => other,
-    };
-    let mut tasks = plan.tasks.into_iter().peekable();
-    while let Some(task) = tasks.next() {
-        match task {
-            Task::Done(result) => {
-                let result = result.and_then(|part| stream.absorb(part));
-                settle(&mut stream, result)?;
+        Ok(Inputs(plan))
+    }
+
+    /// The bytes to read, as stored (a compressed file's compressed
+    /// bytes); `None` when stdin is among the inputs. A file whose size
+    /// cannot be read counts 0: reading it will say what is wrong.
+    pub fn size(&self) -> Option<u64> {
+        self.0.tasks.iter().try_fold(0, |size, task| match task {
+            Task::Read(Job {
+                source: Source::File(path),
+                ..
+            }) => Some(size + fs::metadata(path).map_or(0, |m| m.len())),
+            Task::Read(_) => None,
+            Task::Done(_) => Some(size),
+        })
+    }
+
+    /// Reads the files as [`stream_inputs`] does, calling `read` with the
+    /// count of each read's bytes as stored, for a progress bar out of
+    /// [`Inputs::size`].
+    ///
+    /// Folders of text files are read a wave of files at a time on all
+    /// threads, and put back in order, so the order never depends on the
+    /// number of threads or on which file finishes first. An error from
+    /// `sink` ends the reading.
+    pub fn stream(
+        self,
+        options: &IngestOptions,
+        read: &(dyn Fn(u64) + Sync),
+        sink: impl FnMut(Article) -> io::Result<()>,
+    ) -> Result<InputSummary, IngestError> {
+        let Inputs(plan) = self;
+        let mut stream = Stream {
+            sink,
+            max_doc_bytes: options.max_doc_bytes,
+            input: InputSummary::default(),
+        };
+        let settle = |stream: &mut Stream<_>, result: Result<(), IngestError>| match result {
+            Err(err) if options.keep_going && err.can_skip() => {
+                stream.skipped(err.to_string());
+                Ok(())
             }
-            Task::Read(job) if job.kind == Kind::Text => {
-                let mut wave = vec![job];
-                while wave.len() < FILES_PER_WAVE {
-                    match tasks.next_if(|t| matches!(t, Task::Read(j) if j.kind == Kind::Text)) {
-                        Some(Task::Read(job)) => wave.push(job),
-                        _ => break,
+            other => other,
+        };
+        let mut tasks = plan.tasks.into_iter().peekable();
+        while let Some(task) = tasks.next() {
+            match task {
+                Task::Done(result) => {
+                    let result = result.and_then(|part| stream.absorb(part));
+                    settle(&mut stream, result)?;
+                }
+                Task::Read(job) if job.kind == Kind::Text => {
+                    let mut wave = vec![job];
+                    while wave.len() < FILES_PER_WAVE {
+                        match tasks.next_if(|t| matches!(t, Task::Read(j) if j.kind == Kind::Text))
+                        {
+                            Some(Task::Read(job)) => wave.push(job),
+                            _ => break,
+                        }
+                    }
+                    let parts: Vec<_> = wave
+                        .into_par_iter()
+                        .map(|job| {
+                            let mut part = Corpus::default();
+                            read_job(job, options, read, &mut part).map(|()| part)
+                        })
+                        .collect();
+                    for part in parts {
+                        let result = part.and_then(|part| stream.absorb(part));
+                        settle(&mut stream, result)?;
                     }
                 }
-                let parts: Vec<_> = wave
-                    .into_par_iter()
-                    .map(|job| {
-                        let mut part = Corpus::default();
-                        read_job(job, options, &mut part).map(|()| part)
-                    })
-                    .collect();
-                for part in parts {
-                    let result = part.and_then(|part| stream.absorb(part));
+                Task::Read(job) => {
+                    let result = read_job(job, options, read, &mut stream);
                     settle(&mut stream, result)?;
                 }
             }
-            Task::Read(job) => {
-                let result = read_job(job, options, &mut stream);
-                settle(&mut stream, result)?;
-            }
         }
+        Ok(stream.input)
     }
-    Ok(stream.input)
 }
 
 impl Corpus {
@@ -559,13 +598,32 @@ fn file_name(path: &Path) -> String {
     }
 }
 
-fn read_job(job: Job, options: &IngestOptions, out: &mut impl Intake) -> Result<(), IngestError> {
+fn read_job(
+    job: Job,
+    options: &IngestOptions,
+    read: &(dyn Fn(u64) + Sync),
+    out: &mut impl Intake,
+) -> Result<(), IngestError> {
     match &job.source {
         Source::Stdin => read_job_from(job, io::stdin().lock(), options, out),
         Source::File(path) => match fs::File::open(path) {
-            Ok(file) => read_job_from(job, file, options, out),
+            Ok(file) => read_job_from(job, Counted { inner: file, read }, options, out),
             Err(err) => Err(IngestError::io(&job.path, err)),
         },
+    }
+}
+
+/// A reader that tells `read` how many bytes each read gave.
+struct Counted<'r, R> {
+    inner: R,
+    read: &'r (dyn Fn(u64) + Sync),
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.read)(n as u64);
+        Ok(n)
     }
 }
 
@@ -731,6 +789,43 @@ mod tests {
             assert!(matches!(err, IngestError::Sink(_)), "{err}");
             assert_eq!((taken, err.to_string().as_str()), (1, "disk full"));
         }
+    }
+
+    #[test]
+    fn the_bytes_read_add_up_to_the_inputs_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let folder = root.join("texts");
+        write(&folder, "a.txt", b"one article");
+        write(&folder, "b.txt.gz", &gzip(b"another, gzipped"));
+        let lines = "{\"text\": \"a line\"}\n".repeat(3000);
+        let dump = write(root, "dump.jsonl.zst", &zstd(lines.as_bytes()));
+        let options = IngestOptions::default();
+        let inputs = Inputs::plan(&[folder, dump], &options).unwrap();
+        let size = inputs.size().unwrap();
+        let on_disk: u64 = ["texts/a.txt", "texts/b.txt.gz", "dump.jsonl.zst"]
+            .iter()
+            .map(|name| fs::metadata(root.join(name)).unwrap().len())
+            .sum();
+        assert_eq!(size, on_disk);
+        let read = std::sync::atomic::AtomicU64::new(0);
+        let mut articles = 0;
+        inputs
+            .stream(
+                &options,
+                &|n| {
+                    read.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+                },
+                |_| {
+                    articles += 1;
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert_eq!((read.into_inner(), articles), (size, 3002));
+        // stdin's size is not known.
+        let with_stdin = Inputs::plan(&[PathBuf::from("-")], &options).unwrap();
+        assert_eq!(with_stdin.size(), None);
     }
 
     /// `(id, outlet, path relative to root)` of each article.
