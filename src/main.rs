@@ -210,8 +210,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     let spill_note = SpillNote::new(args.temp_dir.as_deref(), args.quiet);
     let inputs = ingest::Inputs::plan(&args.inputs, &options)?;
     // The bar counts the input's bytes; from stdin, whose size is not
-    // known, it counts articles.
-    let size = inputs.size();
+    // known, it counts articles. Sizing the inputs takes a look at each
+    // file, not worth it when no bar is drawn.
+    let size = if show_progress { inputs.size() } else { None };
     let counted = match size {
         Some(_) => SegmentProgress::ByCaller,
         None => SegmentProgress::Articles(0),
