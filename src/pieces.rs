@@ -2,13 +2,13 @@
 //! without doubling.
 //!
 //! A vector grows by moving its items into one twice its size: for that
-//! moment both are held, and the sentences of a 250 MB dump (146 MiB) held
-//! twice were the largest moment of segmenting it. [`Pieces`] grows by
-//! adding a piece instead, and [`concat`] makes the one vector the later
-//! stages index at its final size, freeing each piece once it is moved.
-//! Pieces are large enough that the allocator returns a freed one to the
-//! system at once (jemalloc's allocations of 8 MiB or more are its own
-//! and not kept when freed), so at most one piece is held twice.
+//! moment both are held, and the sentences of a 250 MB dump (139 MiB at 64
+//! bytes each) held twice were where a 550 MiB limit killed its scan (see
+//! the README's Performance section). [`Pieces`] grows by adding a piece
+//! instead, and [`concat`] makes the one vector the later stages index at
+//! its final size, freeing each piece once it is moved: besides the final
+//! vector, one piece is held twice, and freed pieces the allocator has not
+//! yet returned to the system.
 
 use std::mem::size_of;
 

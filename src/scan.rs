@@ -266,13 +266,6 @@ pub fn scan(
     segmenter.finish()
 }
 
-/// The pipeline's first stage, fed one article at a time: it drafts the
-/// articles a batch at a time on all threads, spills their sentences'
-/// texts, and keeps only their documents and sentences, so a scan's memory
-/// does not grow with the articles' texts. [`Segmenter::finish`] runs the
-/// rest of the pipeline. The sentences' texts and profiles are spilled to
-/// temporary files in [`ScanConfig::temp_dir`] (see [`crate::spill`]), and
-/// the only errors are those files'.
 /// How segmenting's progress is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SegmentProgress {
@@ -282,6 +275,13 @@ pub enum SegmentProgress {
     ByCaller,
 }
 
+/// The pipeline's first stage, fed one article at a time: it drafts the
+/// articles a batch at a time on all threads, spills their sentences'
+/// texts, and keeps only their documents and sentences, so a scan's memory
+/// does not grow with the articles' texts. [`Segmenter::finish`] runs the
+/// rest of the pipeline. The sentences' texts and profiles are spilled to
+/// temporary files in [`ScanConfig::temp_dir`] (see [`crate::spill`]), and
+/// the only errors are those files'.
 pub struct Segmenter<'a> {
     config: &'a ScanConfig,
     progress: &'a dyn Progress,
@@ -856,6 +856,15 @@ fn tier_candidates<S: IntoIterator<Item = u32>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sizes the README's memory figures are made of: a scan holds one
+    /// sentence record per sentence and one document per article.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn record_sizes() {
+        use std::mem::size_of;
+        assert_eq!((size_of::<Sentence>(), size_of::<Document>()), (56, 272));
+    }
 
     /// Written in place, the edges are what expanding each verified pair
     /// of wordings in turn gives, in the same order.

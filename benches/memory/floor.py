@@ -138,8 +138,10 @@ def anonymous_kib(pid):
 def scan(args, dump, out, cgroup=None, deadline=None):
     """Runs one scan, killed after `deadline` seconds; returns (how it ended:
     "completed", "killed" by the limit or "too slow", wall seconds, sha256 of
-    the JSON, largest anonymous memory seen in MiB, sampled every 0.1 s,
-    and with --timings the seconds of each stage the scan finished)."""
+    the JSON, the largest anonymous memory seen in MiB and the second it
+    was seen at, sampled every 0.1 s, and with --timings the seconds of
+    each stage the scan finished, which say in which stage that second
+    fell)."""
     cmd = [args.wiretrace, "scan", str(dump), "--no-semantic", "--json", str(out), "--quiet"]
     if args.timings:
         cmd.append("--timings")
@@ -151,9 +153,11 @@ def scan(args, dump, out, cgroup=None, deadline=None):
     with tempfile.TemporaryFile() as errors, subprocess.Popen(
         cmd, stdout=subprocess.DEVNULL, stderr=errors, preexec_fn=cgroup.enter if cgroup else None
     ) as child:
-        largest, too_slow = 0, False
+        largest, largest_at, too_slow = 0, 0.0, False
         while child.poll() is None:
-            largest = max(largest, anonymous_kib(child.pid) or 0)
+            sample = anonymous_kib(child.pid) or 0
+            if sample > largest:
+                largest, largest_at = sample, time.monotonic() - start
             if deadline is not None and time.monotonic() - start > deadline:
                 child.kill()
                 child.wait()
@@ -163,7 +167,7 @@ def scan(args, dump, out, cgroup=None, deadline=None):
         errors.seek(0)
         stderr = errors.read().decode(errors="replace")
     wall = time.monotonic() - start
-    anonymous = largest // 1024
+    anonymous = (largest // 1024, largest_at)
     stages = stage_seconds(stderr)
     if too_slow:
         return "too slow", wall, None, anonymous, stages
@@ -196,7 +200,10 @@ def main():
 
     print(f"dump: {dump.name}, {stats['text_bytes'] / 1e6:.1f} MB of article text; tier: {args.tier}")
     _, wall, expected, anonymous, stages = scan(args, dump, out)
-    print(f"uncapped: {wall:.2f} s, largest anonymous memory {anonymous} MiB (RssAnon, sampled every 0.1 s)")
+    print(
+        f"uncapped: {wall:.2f} s, largest anonymous memory {anonymous[0]} MiB at {anonymous[1]:.1f} s "
+        "(RssAnon, sampled every 0.1 s)"
+    )
     if stages:
         print(f"    {stages}")
     deadline = wall * args.max_slowdown
