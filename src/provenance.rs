@@ -134,7 +134,9 @@ pub struct Provenance {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Drifts {
     /// Where each sentence's facts start in `all`; the last is its length.
-    starts: Vec<usize>,
+    /// 32-bit, as sentence ids are: a fact is two strings, and four billion
+    /// of them would not fit in memory anyway.
+    starts: Vec<u32>,
     all: Vec<Drift>,
 }
 
@@ -146,13 +148,14 @@ impl Drifts {
         entries.dedup();
         let mut starts = Vec::with_capacity(n + 1);
         let mut all = Vec::with_capacity(entries.len());
+        let end = |all: &Vec<Drift>| u32::try_from(all.len()).expect("fewer than 2^32 facts");
         for (s, drift) in entries {
             while starts.len() <= s as usize {
-                starts.push(all.len());
+                starts.push(end(&all));
             }
             all.push(drift);
         }
-        starts.resize(n + 1, all.len());
+        starts.resize(n + 1, end(&all));
         Drifts { starts, all }
     }
 
@@ -167,7 +170,9 @@ impl Drifts {
 
     /// Each sentence's facts, in sentence order.
     pub fn iter(&self) -> impl Iterator<Item = &[Drift]> {
-        self.starts.windows(2).map(|w| &self.all[w[0]..w[1]])
+        self.starts
+            .windows(2)
+            .map(|w| &self.all[w[0] as usize..w[1] as usize])
     }
 }
 
@@ -175,7 +180,7 @@ impl Index<usize> for Drifts {
     type Output = [Drift];
 
     fn index(&self, sentence: usize) -> &[Drift] {
-        &self.all[self.starts[sentence]..self.starts[sentence + 1]]
+        &self.all[self.starts[sentence] as usize..self.starts[sentence + 1] as usize]
     }
 }
 
@@ -211,13 +216,15 @@ pub fn trace(
     drop(agency_of);
     let agencies_in_corpus: HashSet<&str> =
         wire_of_doc.iter().flatten().map(String::as_str).collect();
-    let doc_of_sentence: Vec<u32> = result.sentences.iter().map(|s| s.doc).collect();
-    let doc_of = |s: u32| doc_of_sentence[s as usize] as usize;
+    // Labels are changed last, so the sentences are only read until then.
+    let doc_of = |s: u32| result.sentences[s as usize].doc as usize;
 
     let mut prov = Provenance {
         source_of: vec![None; n],
         ..Default::default()
     };
+    // The members that are their family's source.
+    let mut sources = Vec::new();
     for family in &result.families {
         let members = &family.members;
         let earliest_of = |candidates: &[u32]| {
@@ -273,7 +280,7 @@ pub fn trace(
         let upstream = source.upstream.clone().map(Arc::new);
         for &m in members {
             match (&source.sentence, &upstream) {
-                (Some(src), _) if *src == m => result.sentences[m as usize].label = Label::Original,
+                (Some(src), _) if *src == m => sources.push(m),
                 (Some(src), _) => prov.source_of[m as usize] = Some(Source::Sentence(*src)),
                 (None, Some(up)) => {
                     prov.source_of[m as usize] = Some(Source::Agency(Arc::clone(up)))
@@ -283,23 +290,18 @@ pub fn trace(
         }
         prov.families.push(source);
     }
-    // Each copy is labelled against its source, in parallel: on a large
-    // dump this is hundreds of thousands of verifier calls.
-    let relabelled: Vec<(u32, Reuse)> = prov
-        .source_of
-        .par_iter()
-        .enumerate()
-        .filter_map(|(m, source)| match source {
-            Some(Source::Sentence(src)) => judge(m as u32, *src).map(|reuse| (m as u32, reuse)),
-            _ => None,
-        })
-        .collect();
-    for (m, reuse) in relabelled {
-        result.sentences[m as usize].label = reuse.into();
-    }
-
     // Drift: each copy against its source, else against its best match.
-    let compared: Vec<(u32, u32)> = (0..n as u32)
+    // Most copies are word for word, and the same text states the same
+    // facts: only the others are parsed, and only they are kept. The copies
+    // of one wording compared with one source are the same two texts over
+    // and over, and each distinct pair is parsed once. Texts are told apart
+    // by their numbers, not compared: the copies are millions of texts of a
+    // hundred bytes.
+    let text = |s: u32| result.texts.get(s);
+    let mut distinct: HashMap<(u32, u32), u32, FixedState> = HashMap::default();
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    // (copy, what it is compared with, their pair of texts)
+    let compared: Vec<(u32, u32, u32)> = (0..n as u32)
         .filter_map(|s| {
             let other = match &prov.source_of[s as usize] {
                 Some(Source::Sentence(src)) => Some(*src),
@@ -311,28 +313,16 @@ pub fn trace(
                             && result.sentences[*o as usize].family
                                 == result.sentences[s as usize].family
                     }),
-            };
-            other.map(|o| (s, o))
-        })
-        .collect();
-    // Most copies are word for word, and the same text states the same
-    // facts: only the others are parsed. The copies of one wording compared
-    // with one source are the same two texts over and over, and each
-    // distinct pair is parsed once. Texts are told apart by their numbers,
-    // not compared: the copies are millions of texts of a hundred bytes.
-    let text = |s: u32| result.texts.get(s);
-    let mut distinct: HashMap<(u32, u32), u32, FixedState> = HashMap::default();
-    let mut pairs: Vec<(&str, &str)> = Vec::new();
-    let pair_of: Vec<Option<u32>> = compared
-        .iter()
-        .map(|&(s, other)| {
+            }?;
             let numbers = (text_number(s), text_number(other));
-            (numbers.0 != numbers.1).then(|| {
-                *distinct.entry(numbers).or_insert_with(|| {
-                    pairs.push((text(s), text(other)));
-                    pairs.len() as u32 - 1
-                })
-            })
+            if numbers.0 == numbers.1 {
+                return None;
+            }
+            let pair = *distinct.entry(numbers).or_insert_with(|| {
+                pairs.push((text(s), text(other)));
+                pairs.len() as u32 - 1
+            });
+            Some((s, other, pair))
         })
         .collect();
     drop(distinct);
@@ -341,8 +331,7 @@ pub fn trace(
         .map(|&(a, b)| changed_facts(a, b))
         .collect();
     let mut drifts = Vec::new();
-    for (&(s, other), pair) in compared.iter().zip(pair_of) {
-        let Some(pair) = pair else { continue };
+    for (s, other, pair) in compared {
         for (kind, here, there) in &changes[pair as usize] {
             drifts.push((
                 s,
@@ -409,6 +398,24 @@ pub fn trace(
             .then((&a.from, &a.to).cmp(&(&b.from, &b.to)))
     });
     prov.outlet_pairs = outlet_pairs;
+
+    // Each copy is labelled against its source, in parallel: on a large
+    // dump this is hundreds of thousands of verifier calls.
+    let relabelled: Vec<(u32, Reuse)> = prov
+        .source_of
+        .par_iter()
+        .enumerate()
+        .filter_map(|(m, source)| match source {
+            Some(Source::Sentence(src)) => judge(m as u32, *src).map(|reuse| (m as u32, reuse)),
+            _ => None,
+        })
+        .collect();
+    for (m, reuse) in relabelled {
+        result.sentences[m as usize].label = reuse.into();
+    }
+    for m in sources {
+        result.sentences[m as usize].label = Label::Original;
+    }
     prov
 }
 
