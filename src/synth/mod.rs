@@ -19,6 +19,8 @@ use serde_json::json;
 use crate::article::Article;
 use crate::segment;
 
+mod rounds;
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct SynthOptions {
@@ -371,8 +373,9 @@ pub fn generate(
     let mut written = 0usize;
     let mut story_index = 0usize;
     let base_time = 1_720_000_000i64;
+    let mut rounds = rounds::Rounds::new(stories, options.seed);
     while written < options.articles && !stories.is_empty() {
-        let story = &stories[story_index % stories.len()];
+        let story = rounds.story(story_index);
         let s = story_index;
         story_index += 1;
         let wire = *rng.pick(WIRES);
