@@ -200,7 +200,9 @@ pub struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// Articles to write (wire articles included).
+    /// Articles to write (wire articles included). Past the last story of
+    /// the supply (each makes a few articles), its stories come round again
+    /// with their words substituted, so they are new stories to a scan.
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub articles: usize,
     /// Outlets republishing the wire stories.
