@@ -617,16 +617,11 @@ fn trace_sentences(
             views.profile(b, sentence_profile),
         );
         let meaning = vectors.as_ref().and_then(|v| v.compare(a, b));
-        let (reuse, similarity) = config.verifier.reuse(&pa, &pb, meaning)?;
-        let specific = match reuse {
-            Reuse::Rewritten => {
-                config.rewrites
-                    && (config.verifier.thresholds.is_paraphrase(meaning)
-                        || rarity.weighted_containment(&pa, &pb) >= config.min_specificity)
-            }
-            _ => true,
-        };
-        specific.then_some((reuse, similarity))
+        config.verifier.reuse_if(&pa, &pb, meaning, || {
+            config.rewrites
+                && (config.verifier.thresholds.is_paraphrase(meaning)
+                    || rarity.weighted_containment(&pa, &pb) >= config.min_specificity)
+        })
     };
     // Two sentences: whole, then by their claim views.
     let judge = |a: u32, b: u32| {
@@ -824,8 +819,6 @@ fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &P
     }
 }
 
-/// Each document's outlet as a dense index, given the documents' outlets,
-/// for comparing outlets in hot loops without comparing their names.
 /// One tier's LSH candidates: `set` gives the elements of a sentence's
 /// hashed set, `keep` filters pairs as they are found, pairs in `known`
 /// are left out.
