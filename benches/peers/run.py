@@ -72,6 +72,11 @@ DEFAULT_WIRE_CORPUS = REPO.parent / "shared" / "data" / "reuters21578.jsonl.gz"
 # articles with the built-in stories: 3.85 MB). Used to turn --mb into
 # --articles; the table reports the size actually generated.
 TEXT_BYTES_PER_ARTICLE = {"reuters": 1215, "builtin": 962}
+# Raised whenever `wiretrace synth` writes other bytes for the same options,
+# so that a dump made by an earlier synth is made again, not timed as if it
+# were this one. 2: stories past the supply's end are substituted (0205988),
+# no longer repeated.
+SYNTH_REVISION = 2
 
 # Used when /usr/bin/time is missing: a fresh interpreter runs the command,
 # so RUSAGE_CHILDREN holds that one command's peak RSS (KiB on Linux).
@@ -160,8 +165,11 @@ def make_dump(args, workdir, times=1):
     path = workdir / f"dump-{source}-{articles}a-{args.outlets}o-s{args.seed}.jsonl"
     meta = path.with_suffix(".meta.json")
     if path.is_file() and meta.is_file():
-        print(f"reusing {path}", file=sys.stderr)
-        return path, json.loads(meta.read_text())
+        stats = json.loads(meta.read_text())
+        if stats.get("synth_revision") == SYNTH_REVISION:
+            print(f"reusing {path}", file=sys.stderr)
+            return path, stats
+        print(f"{path} was made by an earlier synth", file=sys.stderr)
 
     print(f"generating {path} ({articles} articles, {args.outlets} outlets) ...", file=sys.stderr)
     partial = path.with_suffix(".partial")
@@ -178,7 +186,13 @@ def make_dump(args, workdir, times=1):
             if line.strip():
                 text_bytes += len(json.loads(line)["text"].encode("utf-8"))
                 count += 1
-    stats = {"articles": count, "text_bytes": text_bytes, "file_bytes": partial.stat().st_size, "source": source}
+    stats = {
+        "articles": count,
+        "text_bytes": text_bytes,
+        "file_bytes": partial.stat().st_size,
+        "source": source,
+        "synth_revision": SYNTH_REVISION,
+    }
     os.replace(partial, path)
     meta.write_text(json.dumps(stats) + "\n")
     return path, stats
