@@ -1,10 +1,10 @@
 //! Stories past a supply's end, for dumps larger than their supply.
 //!
-//! A wire corpus holds so many stories (Reuters-21578 has 19,043 with a
-//! body; synth's built-in supply 200), about five articles each. A dump
-//! that needed more used to start the supply over: the same texts under
+//! A supply holds so many stories (Reuters-21578 gives 11,861 of four
+//! sentences or more; the built-in supply is 200), a few articles each.
+//! A dump that needed more used to start the supply over: the same texts under
 //! new story ids, which a scan rightly links and the truth called two
-//! stories, so `eval` scored a dump of twice the supply at a link F1 of
+//! stories, so `eval` scored a Reuters dump of 2.7 rounds at a link F1 of
 //! 0.37. And its families grew with each round, so a larger dump was not
 //! more of the same news but denser news.
 //!
