@@ -7,7 +7,7 @@
 //! over the corpus's sentences makes a rewrite link need shared *specific*
 //! words, which is what distinguishes "600 killed" from "4,700 casualties".
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::FixedState;
 
@@ -19,6 +19,8 @@ pub struct Rarity {
     weight: HashMap<u32, f32, FixedState>,
     /// Weight of a word the table has not seen: as rare as can be.
     unseen: f32,
+    /// The sentences counted.
+    sentences: u32,
 }
 
 impl Rarity {
@@ -40,7 +42,24 @@ impl Rarity {
         Rarity {
             weight,
             unseen: total.ln() as f32,
+            sentences: n,
         }
+    }
+
+    /// The content words in more than `share` of the sentences counted and
+    /// in more than `at_least` of them: a dump's "said", "pct" and "year".
+    /// In a small corpus no word is common, however large its share.
+    pub fn common_words(&self, share: f64, at_least: u32) -> HashSet<u32, FixedState> {
+        let cutoff = (share * f64::from(self.sentences)).max(f64::from(at_least));
+        // A word's weight is ln(total / count), so more sentences than the
+        // cutoff is a lighter weight than ln(total / cutoff).
+        let total = f64::from(self.sentences) + 1.0;
+        let limit = (total / cutoff).ln() as f32;
+        self.weight
+            .iter()
+            .filter(|&(_, &w)| w < limit)
+            .map(|(&word, _)| word)
+            .collect()
     }
 
     fn weight(&self, word: u32) -> f64 {
@@ -95,5 +114,44 @@ mod tests {
             claim > 0.6 && claim > 2.0 * topic,
             "specific words shared: {claim} vs topic {topic}"
         );
+    }
+
+    #[test]
+    fn common_words_are_in_more_than_their_share_of_sentences() {
+        // "officials said ... happened near" in all 400 sentences, "weather"
+        // in 391, "council vote" in 5, "budget plan" in 4, each other word
+        // in one.
+        let texts: Vec<String> = (0..400)
+            .map(|i| {
+                let topic = match i {
+                    0..5 => "the council vote",
+                    5..9 => "the budget plan",
+                    _ => "the weather",
+                };
+                format!("Officials said {topic} happened near village{i}.")
+            })
+            .collect();
+        let corpus: Vec<OwnedProfile> = texts.iter().map(|s| OwnedProfile::new(s, 3)).collect();
+        let rarity = Rarity::from_profiles(corpus.iter().map(OwnedProfile::view));
+        let words_of = |text: &str| {
+            let mut words = OwnedProfile::new(text, 3).view().content().to_vec();
+            words.sort_unstable();
+            words
+        };
+        let common = |share, at_least| {
+            let mut found: Vec<u32> = rarity.common_words(share, at_least).into_iter().collect();
+            found.sort_unstable();
+            found
+        };
+        // More than 1 % of 400 is 5 sentences or more.
+        assert_eq!(
+            common(0.01, 0),
+            words_of("Officials said the weather of the council vote happened near.")
+        );
+        assert_eq!(
+            common(0.01, 100),
+            words_of("Officials said the weather happened near.")
+        );
+        assert!(common(0.01, 400).is_empty(), "no word is in more than all");
     }
 }

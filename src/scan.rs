@@ -53,6 +53,11 @@ pub struct ScanConfig {
     /// content words ([`Rarity::weighted_containment`]): shared story
     /// vocabulary alone does not make two sentences one claim.
     pub min_specificity: f64,
+    /// The rewrite tier's LSH leaves out content words in more than this
+    /// share of the sentences (and in more than [`COMMON_AT_LEAST`]): pairs
+    /// that share only such words are no rewrite by `min_specificity`, yet
+    /// they were most of its candidates on a large dump.
+    pub common_word_share: f64,
     /// A short line in this many documents of one outlet is boilerplate.
     pub boilerplate_min_documents: u32,
     pub seed: u64,
@@ -81,6 +86,7 @@ impl Default for ScanConfig {
             rewrites: true,
             min_words: 5,
             min_specificity: 0.5,
+            common_word_share: 0.01,
             boilerplate_min_documents: 3,
             seed: 0x7769_7265_7472_6163,
             verifier: Verifier::default(),
@@ -105,6 +111,10 @@ impl ScanConfig {
         }
     }
 }
+
+/// A word in fewer sentences than this is never common (see
+/// [`ScanConfig::common_word_share`]): in a small corpus a share says little.
+pub const COMMON_AT_LEAST: u32 = 100;
 
 /// What a sentence is, in the report's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -515,17 +525,30 @@ fn trace_sentences(
         &[],
         &mut stats.verbatim_banding,
     );
+    // Weighs content words by how few sentences have them, for the
+    // rewrite tier's candidates and the verifier's specificity rule.
+    let rarity = Rarity::from_profiles(eligible.iter().map(|&i| profiles.get(i)));
     if config.rewrites {
+        let common = &rarity.common_words(config.common_word_share, COMMON_AT_LEAST);
+        let uncommon = |w: u32| {
+            profile_of(w)
+                .content()
+                .iter()
+                .copied()
+                .filter(move |x| !common.contains(x))
+        };
+        // A wording whose words are all common would share every band with
+        // every other such wording (the MinHash of an empty set).
         let with_content: Vec<u32> = all_wordings
             .iter()
             .copied()
-            .filter(|&w| profile_of(w).content().len() >= 3)
+            .filter(|&w| profile_of(w).content().len() >= 3 && uncommon(w).next().is_some())
             .collect();
         let rewrites = tier_candidates(
             &with_content,
             config,
             config.rewrite_threshold,
-            |w| profile_of(w).content().iter().copied(),
+            uncommon,
             cross_outlet,
             &verbatim,
             &mut stats.rewrite_banding,
@@ -608,7 +631,6 @@ fn trace_sentences(
     stats.candidate_pairs = candidates.iter().map(Vec::len).sum();
 
     progress.stage("verify", stats.candidate_pairs as u64);
-    let rarity = Rarity::from_profiles(eligible.iter().map(|&i| profiles.get(i)));
     // One pair of texts: two sentences, or two of their claim views.
     let judge_texts = |a: u32, b: u32| {
         let sentence_profile = |i| profiles.get(i);
@@ -857,6 +879,61 @@ mod tests {
     fn record_sizes() {
         use std::mem::size_of;
         assert_eq!((size_of::<Sentence>(), size_of::<Document>()), (56, 272));
+    }
+
+    /// Sentences that share only words most sentences have are not even
+    /// rewrite candidates, and a rewrite that shares rarer words still is.
+    #[test]
+    fn common_words_alone_make_no_rewrite_candidates() {
+        let article = |id: String, outlet: usize, text: String| Article {
+            path: id.clone(),
+            id,
+            outlet: format!("outlet{outlet}"),
+            published: None,
+            url: None,
+            title: None,
+            text,
+        };
+        // 200 sentences whose content words are half the same six common
+        // ones and half their own, and no three words in a row alike.
+        let mut articles: Vec<Article> = (0..200)
+            .map(|i| {
+                let text = format!(
+                    "Officials tag{i} said mark{i} the council note{i} reported sign{i} on Monday that workers code{i} left."
+                );
+                article(format!("a{i}"), i % 2, text)
+            })
+            .collect();
+        articles.push(article(
+            "x".into(),
+            0,
+            "The fishermen of Brindlecombe rescued eleven stranded dolphins from the shallow estuary at dawn.".into(),
+        ));
+        articles.push(article(
+            "y".into(),
+            1,
+            "At dawn, eleven stranded dolphins were rescued from the shallow estuary by Brindlecombe fishermen.".into(),
+        ));
+        let scanned = |common_word_share| {
+            let config = ScanConfig {
+                common_word_share,
+                ..ScanConfig::default()
+            };
+            scan(articles.clone(), &config, &Silent).unwrap()
+        };
+        let result = scanned(ScanConfig::default().common_word_share);
+        let family =
+            |doc: usize| result.sentences[result.documents[doc].sentences.start as usize].family;
+        assert!(family(200).is_some() && family(200) == family(201));
+        assert_eq!(result.stats.candidate_pairs, 1);
+        // No word is common in more than all sentences.
+        let all_words = scanned(1.0);
+        assert!(
+            all_words.stats.candidate_pairs > 500,
+            "{}",
+            all_words.stats.candidate_pairs
+        );
+        assert_eq!(all_words.families.len(), result.families.len());
     }
 
     /// Written in place, the edges are what expanding each verified pair
