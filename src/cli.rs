@@ -146,6 +146,12 @@ pub struct MatchingArgs {
     /// higher keeps families to narrower claims.
     #[arg(long, default_value_t = 0.5, value_name = "S")]
     pub min_specificity: f64,
+    /// Content words in more than this share of the sentences (0-1), and in
+    /// more than 100, are left out of the rewrite tier's search for
+    /// candidates: pairs that share only such words are no rewrites by
+    /// --min-specificity. 1 keeps every word.
+    #[arg(long, default_value_t = 0.01, value_name = "S")]
+    pub common_word_share: f64,
     /// Distinct sentence wordings above which the semantic tier is skipped
     /// (it compares every pair of them).
     #[arg(long, default_value_t = 20_000, value_name = "N")]

@@ -200,6 +200,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         rewrites: !m.no_rewrites,
         min_words: m.min_words,
         min_specificity: m.min_specificity,
+        common_word_share: m.common_word_share,
         semantic,
         wires: Wires::new(args.wires.clone()),
         temp_dir: args.temp_dir.clone(),

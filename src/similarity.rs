@@ -566,10 +566,8 @@ impl Verifier {
 
     /// [`Verifier::reuse`], where a rewrite counts only if
     /// `rewrite_counts()`. It is asked once the pair is known to be no
-    /// copy and before the model's features are computed: most rewrite
-    /// candidates of a large dump share only common words, and a caller's
-    /// rule that rejects them (the scan's specificity) then costs less than
-    /// the features.
+    /// copy and before the model's features are computed, which cost more
+    /// than a caller's rule (the scan's specificity) for a pair it rejects.
     pub fn reuse_if(
         &self,
         a: &Profile,
