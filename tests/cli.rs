@@ -1762,6 +1762,32 @@ mod ground_truth {
         pipeline_scores_well(dir.path(), "--articles 1500");
     }
 
+    /// `--common-word-share` reaches the scan: at 1 no word is left out of
+    /// the rewrite tier's search, which then finds many more candidates
+    /// on synth's default dump, stories from one small grammar.
+    #[test]
+    fn common_word_share_sets_what_the_rewrite_tier_leaves_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let (dump, truth) = (dir.path().join("d.jsonl"), dir.path().join("t.jsonl"));
+        synth(&dump, &truth, 1000, 20);
+        let scanned = |share: &str| {
+            let records = scan_json([
+                dump.as_os_str(),
+                "--no-semantic".as_ref(),
+                "--common-word-share".as_ref(),
+                share.as_ref(),
+            ]);
+            let summary = records.summary();
+            assert_eq!(
+                summary["config"]["common_word_share"].as_f64(),
+                share.parse().ok()
+            );
+            summary["stats"]["candidate_pairs"].as_u64().unwrap()
+        };
+        let (default, all_words) = (scanned("0.01"), scanned("1"));
+        assert!(all_words > 2 * default, "{all_words} against {default}");
+    }
+
     #[test]
     fn a_gzipped_truth_file_reads_back() {
         let dir = tempfile::tempdir().unwrap();
