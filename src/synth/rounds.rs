@@ -79,12 +79,12 @@ impl<'a> Rounds<'a> {
         let mut counts: HashMap<String, usize> = HashMap::new();
         for story in self.stories {
             for text in std::iter::once(&story.headline).chain(&story.sentences) {
-                for word in text.split(|c: char| !c.is_ascii_alphabetic()) {
+                let words = text.split(|c: char| !c.is_ascii_alphabetic());
+                for word in words.filter(|w| !w.is_empty()) {
                     *counts.entry(word.to_ascii_lowercase()).or_default() += 1;
                 }
             }
         }
-        counts.remove("");
         let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
         ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         self.words = ranked.into_iter().map(|(word, _)| word).collect();
