@@ -146,12 +146,18 @@ pub struct MatchingArgs {
     /// higher keeps families to narrower claims.
     #[arg(long, default_value_t = 0.5, value_name = "S")]
     pub min_specificity: f64,
-    /// Content words in more than this share of the sentences (0-1), and in
-    /// more than 100, are left out of the rewrite tier's search for
-    /// candidates: pairs that share only such words are no rewrites by
-    /// --min-specificity. 1 keeps every word.
+    /// Content words in more than this share of the distinct sentence
+    /// wordings (0-1), and in more than 100, are left out of the rewrite
+    /// tier's search for candidates: pairs that share only such words are
+    /// no rewrites by --min-specificity. 1 keeps every word below the cap.
     #[arg(long, default_value_t = 0.01, value_name = "S")]
     pub common_word_share: f64,
+    /// Content words in more than this many distinct wordings are left out
+    /// of that search too, whatever their share: on a large dump the pairs
+    /// that share a word grow with the square of its count. Raise it on
+    /// a dump where one story was rewritten in thousands of wordings.
+    #[arg(long, default_value_t = wiretrace::scan::COMMON_CAP, value_name = "N")]
+    pub common_word_cap: u32,
     /// Distinct sentence wordings above which the semantic tier is skipped
     /// (it compares every pair of them).
     #[arg(long, default_value_t = 20_000, value_name = "N")]

@@ -19,8 +19,6 @@ pub struct Rarity {
     weight: HashMap<u32, f32, FixedState>,
     /// Weight of a word the table has not seen: as rare as can be.
     unseen: f32,
-    /// The sentences counted.
-    sentences: u32,
 }
 
 impl Rarity {
@@ -42,24 +40,7 @@ impl Rarity {
         Rarity {
             weight,
             unseen: total.ln() as f32,
-            sentences: n,
         }
-    }
-
-    /// The content words in more than `share` of the sentences counted and
-    /// in more than `at_least` of them: a dump's "said", "pct" and "year".
-    /// In a small corpus no word is common, however large its share.
-    pub fn common_words(&self, share: f64, at_least: u32) -> HashSet<u32, FixedState> {
-        let cutoff = (share * f64::from(self.sentences)).max(f64::from(at_least));
-        // A word's weight is ln(total / count), so more sentences than the
-        // cutoff is a lighter weight than ln(total / cutoff).
-        let total = f64::from(self.sentences) + 1.0;
-        let limit = (total / cutoff).ln() as f32;
-        self.weight
-            .iter()
-            .filter(|&(_, &w)| w < limit)
-            .map(|(&word, _)| word)
-            .collect()
     }
 
     fn weight(&self, word: u32) -> f64 {
@@ -83,6 +64,38 @@ impl Rarity {
             (shared / lighter).min(1.0)
         }
     }
+}
+
+/// The content words too common to point to one claim: in more than
+/// `at_most` of `sets` (each a sorted set of content words), or in more
+/// than `share` of them and more than `at_least`: a dump's "said", "pct"
+/// and "year". In a small corpus no word is common, however large its
+/// share. In a large one the cap keeps the pairs that share only the
+/// words left growing as the dump does, not with its square: a word in
+/// `c` sets can pair `c²/2` of them by chance, which a share alone lets
+/// grow with the dump.
+pub fn common_words<'a>(
+    sets: impl IntoIterator<Item = &'a [u32]>,
+    share: f64,
+    at_least: u32,
+    at_most: u32,
+) -> HashSet<u32, FixedState> {
+    let mut counts: HashMap<u32, u32, FixedState> = HashMap::default();
+    let mut n = 0u32;
+    for set in sets {
+        n += 1;
+        for &w in set {
+            *counts.entry(w).or_default() += 1;
+        }
+    }
+    let cutoff = (share * f64::from(n))
+        .max(f64::from(at_least))
+        .min(f64::from(at_most));
+    counts
+        .into_iter()
+        .filter(|&(_, c)| f64::from(c) > cutoff)
+        .map(|(w, _)| w)
+        .collect()
 }
 
 #[cfg(test)]
@@ -117,7 +130,7 @@ mod tests {
     }
 
     #[test]
-    fn common_words_are_in_more_than_their_share_of_sentences() {
+    fn common_words_are_in_more_than_their_share_or_their_cap() {
         // "officials said ... happened near" in all 400 sentences, "weather"
         // in 391, "council vote" in 5, "budget plan" in 4, each other word
         // in one.
@@ -132,26 +145,42 @@ mod tests {
             })
             .collect();
         let corpus: Vec<OwnedProfile> = texts.iter().map(|s| OwnedProfile::new(s, 3)).collect();
-        let rarity = Rarity::from_profiles(corpus.iter().map(OwnedProfile::view));
         let words_of = |text: &str| {
             let mut words = OwnedProfile::new(text, 3).view().content().to_vec();
             words.sort_unstable();
             words
         };
-        let common = |share, at_least| {
-            let mut found: Vec<u32> = rarity.common_words(share, at_least).into_iter().collect();
+        let common = |share, at_least, at_most| {
+            let sets = corpus.iter().map(|p| p.view().content());
+            let mut found: Vec<u32> = common_words(sets, share, at_least, at_most)
+                .into_iter()
+                .collect();
             found.sort_unstable();
             found
         };
         // More than 1 % of 400 is 5 sentences or more.
         assert_eq!(
-            common(0.01, 0),
+            common(0.01, 0, u32::MAX),
             words_of("Officials said the weather of the council vote happened near.")
         );
         assert_eq!(
-            common(0.01, 100),
+            common(0.01, 100, u32::MAX),
             words_of("Officials said the weather happened near.")
         );
-        assert!(common(0.01, 400).is_empty(), "no word is in more than all");
+        assert!(
+            common(0.01, 400, u32::MAX).is_empty(),
+            "none in more than all"
+        );
+        // The cap overrules the share and its floor.
+        assert_eq!(
+            common(0.5, 100, 4),
+            words_of("Officials said the weather of the council vote happened near.")
+        );
+        assert_eq!(
+            common(1.0, 0, 3),
+            words_of(
+                "Officials said the weather, the council vote and the budget plan happened near."
+            )
+        );
     }
 }

@@ -201,6 +201,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         min_words: m.min_words,
         min_specificity: m.min_specificity,
         common_word_share: m.common_word_share,
+        common_word_cap: m.common_word_cap,
         semantic,
         wires: Wires::new(args.wires.clone()),
         temp_dir: args.temp_dir.clone(),

@@ -19,7 +19,7 @@ use crate::cluster::{self, Edge, Family};
 use crate::credits::{Credit, Wires};
 use crate::dateline::Dateline;
 use crate::draft::{DraftDocument, Drafter};
-use crate::idf::Rarity;
+use crate::idf::{common_words, Rarity};
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
 use crate::pieces::{concat, Pieces};
@@ -54,10 +54,14 @@ pub struct ScanConfig {
     /// vocabulary alone does not make two sentences one claim.
     pub min_specificity: f64,
     /// The rewrite tier's LSH leaves out content words in more than this
-    /// share of the sentences (and in more than [`COMMON_AT_LEAST`]): pairs
+    /// share of the wordings (and in more than [`COMMON_AT_LEAST`]): pairs
     /// that share only such words are no rewrite by `min_specificity`, yet
     /// they were most of its candidates on a large dump.
     pub common_word_share: f64,
+    /// ... and content words in more than this many wordings, whatever
+    /// their share, so that its chance candidates grow with the dump, not
+    /// with its square ([`common_words`]).
+    pub common_word_cap: u32,
     /// A short line in this many documents of one outlet is boilerplate.
     pub boilerplate_min_documents: u32,
     pub seed: u64,
@@ -87,6 +91,7 @@ impl Default for ScanConfig {
             min_words: 5,
             min_specificity: 0.5,
             common_word_share: 0.01,
+            common_word_cap: COMMON_CAP,
             boilerplate_min_documents: 3,
             seed: 0x7769_7265_7472_6163,
             verifier: Verifier::default(),
@@ -112,9 +117,18 @@ impl ScanConfig {
     }
 }
 
-/// A word in fewer sentences than this is never common (see
-/// [`ScanConfig::common_word_share`]): in a small corpus a share says little.
+/// A word in fewer wordings than this is common only above
+/// [`ScanConfig::common_word_cap`] (see [`ScanConfig::common_word_share`]):
+/// in a small corpus a share says little.
 pub const COMMON_AT_LEAST: u32 = 100;
+
+/// The default [`ScanConfig::common_word_cap`]: with the default share it
+/// takes over at 100,000 wordings (about 30 MB of news). Wordings, not
+/// sentences, are counted, so a story syndicated word for word to a
+/// thousand outlets counts once; its words pass the cap only when it is
+/// told in a thousand different wordings, where the semantic tier and
+/// its rarer words still find its rewrites.
+pub const COMMON_CAP: u32 = 1000;
 
 /// What a sentence is, in the report's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -525,11 +539,13 @@ fn trace_sentences(
         &[],
         &mut stats.verbatim_banding,
     );
-    // Weighs content words by how few sentences have them, for the
-    // rewrite tier's candidates and the verifier's specificity rule.
-    let rarity = Rarity::from_profiles(eligible.iter().map(|&i| profiles.get(i)));
     if config.rewrites {
-        let common = &rarity.common_words(config.common_word_share, COMMON_AT_LEAST);
+        let common = &common_words(
+            all_wordings.iter().map(|&w| profile_of(w).content()),
+            config.common_word_share,
+            COMMON_AT_LEAST,
+            config.common_word_cap,
+        );
         let uncommon = |w: u32| {
             profile_of(w)
                 .content()
@@ -631,6 +647,7 @@ fn trace_sentences(
     stats.candidate_pairs = candidates.iter().map(Vec::len).sum();
 
     progress.stage("verify", stats.candidate_pairs as u64);
+    let rarity = Rarity::from_profiles(eligible.iter().map(|&i| profiles.get(i)));
     // One pair of texts: two sentences, or two of their claim views.
     let judge_texts = |a: u32, b: u32| {
         let sentence_profile = |i| profiles.get(i);
@@ -914,26 +931,31 @@ mod tests {
             1,
             "At dawn, eleven stranded dolphins were rescued from the shallow estuary by Brindlecombe fishermen.".into(),
         ));
-        let scanned = |common_word_share| {
+        let scanned = |common_word_share, common_word_cap| {
             let config = ScanConfig {
                 common_word_share,
+                common_word_cap,
                 ..ScanConfig::default()
             };
             scan(articles.clone(), &config, &Silent).unwrap()
         };
-        let result = scanned(ScanConfig::default().common_word_share);
+        let default = ScanConfig::default();
+        let result = scanned(default.common_word_share, default.common_word_cap);
         let family =
             |doc: usize| result.sentences[result.documents[doc].sentences.start as usize].family;
         assert!(family(200).is_some() && family(200) == family(201));
         assert_eq!(result.stats.candidate_pairs, 1);
-        // No word is common in more than all sentences.
-        let all_words = scanned(1.0);
+        // No word is common in more than all wordings, unless the cap says
+        // it is.
+        let all_words = scanned(1.0, u32::MAX);
         assert!(
             all_words.stats.candidate_pairs > 500,
             "{}",
             all_words.stats.candidate_pairs
         );
         assert_eq!(all_words.families.len(), result.families.len());
+        let capped = scanned(1.0, 150);
+        assert_eq!(capped.stats.candidate_pairs, 1);
     }
 
     /// Written in place, the edges are what expanding each verified pair

@@ -1762,30 +1762,37 @@ mod ground_truth {
         pipeline_scores_well(dir.path(), "--articles 1500");
     }
 
-    /// `--common-word-share` reaches the scan: at 1 no word is left out of
-    /// the rewrite tier's search, which then finds many more candidates
-    /// on synth's default dump, stories from one small grammar.
+    /// `--common-word-share` and `--common-word-cap` reach the scan: at
+    /// share 1 no word is left out of the rewrite tier's search, which then
+    /// finds many more candidates on synth's default dump, stories from
+    /// one small grammar; a cap below the share's count of 100 wordings
+    /// leaves out more words.
     #[test]
-    fn common_word_share_sets_what_the_rewrite_tier_leaves_out() {
+    fn common_word_share_and_cap_set_what_the_rewrite_tier_leaves_out() {
         let dir = tempfile::tempdir().unwrap();
         let (dump, truth) = (dir.path().join("d.jsonl"), dir.path().join("t.jsonl"));
         synth(&dump, &truth, 1000, 20);
-        let scanned = |share: &str| {
+        let scanned = |share: &str, cap: &str| {
             let records = scan_json([
                 dump.as_os_str(),
                 "--no-semantic".as_ref(),
                 "--common-word-share".as_ref(),
                 share.as_ref(),
+                "--common-word-cap".as_ref(),
+                cap.as_ref(),
             ]);
-            let summary = records.summary();
-            assert_eq!(
-                summary["config"]["common_word_share"].as_f64(),
-                share.parse().ok()
-            );
-            summary["stats"]["candidate_pairs"].as_u64().unwrap()
+            let config = &records.summary()["config"];
+            assert_eq!(config["common_word_share"].as_f64(), share.parse().ok());
+            assert_eq!(config["common_word_cap"].as_u64(), cap.parse().ok());
+            records.summary()["stats"]["candidate_pairs"]
+                .as_u64()
+                .unwrap()
         };
-        let (default, all_words) = (scanned("0.01"), scanned("1"));
+        let default = scanned("0.01", "1000");
+        let all_words = scanned("1", "1000");
         assert!(all_words > 2 * default, "{all_words} against {default}");
+        let capped = scanned("0.01", "20");
+        assert!(2 * capped < default, "{capped} against {default}");
     }
 
     #[test]
