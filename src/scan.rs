@@ -19,7 +19,7 @@ use crate::cluster::{self, Edge, Family};
 use crate::credits::{Credit, Wires};
 use crate::dateline::Dateline;
 use crate::draft::{DraftDocument, Drafter};
-use crate::idf::{common_words, Rarity};
+use crate::idf::{common_words, Rarity, UncommonWords};
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
 use crate::pieces::{concat, Pieces};
@@ -546,25 +546,31 @@ fn trace_sentences(
             COMMON_AT_LEAST,
             config.common_word_cap,
         );
-        let uncommon = |w: u32| {
-            profile_of(w)
-                .content()
-                .iter()
-                .copied()
-                .filter(move |x| !common.contains(x))
-        };
-        // A wording whose words are all common would share every band with
-        // every other such wording (the MinHash of an empty set).
+        // Too few content words make no rewrite; and a wording whose words
+        // are all common would share every band with every other such
+        // wording (the MinHash of an empty set).
+        let sets = UncommonWords::of(
+            wordings.len(),
+            |w| {
+                let content = profile_of(w).content();
+                if content.len() >= 3 {
+                    content
+                } else {
+                    &[]
+                }
+            },
+            common,
+        );
         let with_content: Vec<u32> = all_wordings
             .iter()
             .copied()
-            .filter(|&w| profile_of(w).content().len() >= 3 && uncommon(w).next().is_some())
+            .filter(|&w| !sets.of_wording(w).is_empty())
             .collect();
         let rewrites = tier_candidates(
             &with_content,
             config,
             config.rewrite_threshold,
-            uncommon,
+            |w| sets.of_wording(w).iter().copied(),
             cross_outlet,
             &verbatim,
             &mut stats.rewrite_banding,
