@@ -571,7 +571,7 @@ fn run_calibrate(args: CalibrateArgs) -> Result<()> {
 /// the default decay (ten seconds) about as much. Returning pages at once
 /// kept the least, but each free then cost a system call and each new
 /// allocation a page fault: a fifth of a 250 MB scan's CPU time was the
-/// kernel's. Measured in the README's Performance section.
+/// kernel's. Measured in `benches/HISTORY.md`.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
