@@ -58,9 +58,10 @@ pub struct ScanConfig {
     /// that share only such words are no rewrite by `min_specificity`, yet
     /// they were most of its candidates on a large dump.
     pub common_word_share: f64,
-    /// ... and content words in more than this many wordings, whatever
-    /// their share, so that its chance candidates grow with the dump, not
-    /// with its square ([`common_words`]).
+    /// The rewrite tier's LSH also leaves out content words in more than
+    /// this many wordings, whatever their share, so that its chance
+    /// candidates grow with the dump, not with its square
+    /// ([`common_words`]).
     pub common_word_cap: u32,
     /// A short line in this many documents of one outlet is boilerplate.
     pub boilerplate_min_documents: u32,
@@ -117,17 +118,17 @@ impl ScanConfig {
     }
 }
 
-/// A word in fewer wordings than this is common only above
-/// [`ScanConfig::common_word_cap`] (see [`ScanConfig::common_word_share`]):
-/// in a small corpus a share says little.
+/// A word in this many wordings or fewer is never common by its share
+/// ([`ScanConfig::common_word_share`]), only by a lower
+/// [`ScanConfig::common_word_cap`]: in a small corpus a share says little.
 pub const COMMON_AT_LEAST: u32 = 100;
 
 /// The default [`ScanConfig::common_word_cap`]: with the default share it
 /// takes over at 100,000 wordings (about 30 MB of news). Wordings, not
 /// sentences, are counted, so a story syndicated word for word to a
 /// thousand outlets counts once; its words pass the cap only when it is
-/// told in a thousand different wordings, where the semantic tier and
-/// its rarer words still find its rewrites.
+/// told in a thousand different wordings, and then its lexical rewrites
+/// are found only through the rarer words they share.
 pub const COMMON_CAP: u32 = 1000;
 
 /// What a sentence is, in the report's words.
