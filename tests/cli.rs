@@ -1795,32 +1795,54 @@ mod ground_truth {
         assert!(2 * capped < default, "{capped} against {default}");
     }
 
+    /// synth and scan compress what they write by its name's ending (.gz,
+    /// .zst), and scan and eval read it back: the compressed results are
+    /// the plain ones' bytes, and score the same.
     #[test]
-    fn a_gzipped_truth_file_reads_back() {
+    fn compressed_dumps_truths_and_results_read_back() {
+        const GZIP: &[u8] = &[0x1f, 0x8b];
+        const ZSTD: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
         let dir = tempfile::tempdir().unwrap();
-        let (dump, truth) = (dir.path().join("d.jsonl"), dir.path().join("t.jsonl.gz"));
-        synth(&dump, &truth, 30, 4);
-        assert!(std::fs::read(&truth).unwrap().starts_with(&[0x1f, 0x8b]));
-        let results = dir.path().join("o.jsonl");
-        let output = wiretrace()
-            .args(["scan", "--quiet", "--json"])
-            .arg(&results)
-            .arg(&dump)
-            .output()
-            .unwrap();
-        assert!(output.status.success());
-        let output = wiretrace()
-            .args(["eval", "--json", "--truth"])
-            .arg(&truth)
-            .arg(&results)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        let (dump, truth) = (
+            dir.path().join("d.jsonl.zst"),
+            dir.path().join("t.jsonl.gz"),
         );
-        let metrics: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert!(metrics["alignment"]["aligned"].as_u64().unwrap() > 100);
+        synth(&dump, &truth, 30, 4);
+        assert!(std::fs::read(&truth).unwrap().starts_with(GZIP));
+        assert!(std::fs::read(&dump).unwrap().starts_with(ZSTD));
+        let scored = |name: &str| {
+            let results = dir.path().join(name);
+            let output = wiretrace()
+                .args(["scan", "--quiet", "--json"])
+                .arg(&results)
+                .arg(&dump)
+                .output()
+                .unwrap();
+            assert!(output.status.success());
+            let output = wiretrace()
+                .args(["eval", "--json", "--truth"])
+                .arg(&truth)
+                .arg(&results)
+                .output()
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let metrics: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            assert!(metrics["alignment"]["aligned"].as_u64().unwrap() > 100);
+            (std::fs::read(results).unwrap(), metrics)
+        };
+        let (plain, metrics) = scored("o.jsonl");
+        let (zst, zst_metrics) = scored("o.jsonl.zst");
+        let (gz, gz_metrics) = scored("o.jsonl.gz");
+        assert!(zst.starts_with(ZSTD) && gz.starts_with(GZIP));
+        assert_eq!(zstd::decode_all(&zst[..]).unwrap(), plain);
+        let mut gunzipped = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut gunzipped)
+            .unwrap();
+        assert_eq!(gunzipped, plain);
+        assert_eq!((zst_metrics, gz_metrics), (metrics.clone(), metrics));
     }
 }
