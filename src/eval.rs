@@ -138,22 +138,27 @@ enum ScanRecord {
 }
 
 /// Opens `path` for reading, `-` meaning stdin, decompressing gzip or zstd
-/// (so `synth --truth truth.jsonl.gz` reads back); returns the reader and
-/// the name errors should use.
+/// (so `synth --truth truth.jsonl.gz` reads back) as it is read; returns
+/// the reader and the name errors should use.
 pub fn open(path: &Path) -> Result<(Box<dyn BufRead>, String), EvalError> {
     if path == Path::new("-") {
-        return Ok((Box::new(io::stdin().lock()), "<stdin>".to_string()));
+        let name = "<stdin>".to_string();
+        return match crate::ingest::decompressed(io::stdin().lock()) {
+            Ok((bytes, _)) => Ok((bytes, name)),
+            Err(source) => Err(EvalError::Io { path: name, source }),
+        };
     }
     let name = path.display().to_string();
-    let raw = match std::fs::read(path) {
-        Ok(raw) => raw,
+    // Read as it is parsed: a gigabyte dump's results are 4 GB.
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => {
             return Err(EvalError::NotFound { path: name })
         }
         Err(source) => return Err(EvalError::Io { path: name, source }),
     };
-    match crate::ingest::decompress(raw) {
-        Ok(bytes) => Ok((Box::new(io::Cursor::new(bytes)), name)),
+    match crate::ingest::decompressed(file) {
+        Ok((bytes, _)) => Ok((bytes, name)),
         Err(source) => Err(EvalError::Io { path: name, source }),
     }
 }

@@ -1796,8 +1796,8 @@ mod ground_truth {
     }
 
     /// synth and scan compress what they write by its name's ending (.gz,
-    /// .zst), and scan and eval read it back: the compressed results are
-    /// the plain ones' bytes, and score the same.
+    /// .zst), and scan and eval read it back, from a file or piped in: the
+    /// compressed results are the plain ones' bytes, and score the same.
     #[test]
     fn compressed_dumps_truths_and_results_read_back() {
         const GZIP: &[u8] = &[0x1f, 0x8b];
@@ -1843,6 +1843,19 @@ mod ground_truth {
         std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut gunzipped)
             .unwrap();
         assert_eq!(gunzipped, plain);
-        assert_eq!((zst_metrics, gz_metrics), (metrics.clone(), metrics));
+        assert_eq!(
+            (zst_metrics, gz_metrics),
+            (metrics.clone(), metrics.clone())
+        );
+        // Compressed results piped in read the same.
+        let output = wiretrace()
+            .args(["eval", "--json", "--truth"])
+            .arg(&truth)
+            .write_stdin(zst)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let piped: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(piped, metrics);
     }
 }

@@ -7,7 +7,7 @@
 
 mod decode;
 mod decompress;
-pub use decompress::decompress;
+pub use decompress::{decompress, reader as decompressed};
 mod jsonl;
 mod metadata;
 mod walk;
