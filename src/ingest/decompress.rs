@@ -62,7 +62,7 @@ impl Format {
 }
 
 /// Returns the decompressed bytes, or `raw` itself when it is not compressed:
-/// [`reader`] for inputs read whole (sidecars, truth files).
+/// [`reader`] for inputs read whole (metadata sidecars).
 pub fn decompress(raw: Vec<u8>) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
     let (mut bytes, compressed) = reader(raw.as_slice())?;
