@@ -141,23 +141,20 @@ enum ScanRecord {
 /// (so `synth --truth truth.jsonl.gz` reads back) as it is read; returns
 /// the reader and the name errors should use.
 pub fn open(path: &Path) -> Result<(Box<dyn BufRead>, String), EvalError> {
-    if path == Path::new("-") {
-        let name = "<stdin>".to_string();
-        return match crate::ingest::decompressed(io::stdin().lock()) {
-            Ok((bytes, _)) => Ok((bytes, name)),
-            Err(source) => Err(EvalError::Io { path: name, source }),
-        };
-    }
-    let name = path.display().to_string();
     // Read as it is parsed: a gigabyte dump's results are 4 GB.
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => {
-            return Err(EvalError::NotFound { path: name })
+    let (raw, name): (Box<dyn io::Read>, String) = if path == Path::new("-") {
+        (Box::new(io::stdin().lock()), "<stdin>".to_string())
+    } else {
+        let name = path.display().to_string();
+        match std::fs::File::open(path) {
+            Ok(file) => (Box::new(file), name),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                return Err(EvalError::NotFound { path: name })
+            }
+            Err(source) => return Err(EvalError::Io { path: name, source }),
         }
-        Err(source) => return Err(EvalError::Io { path: name, source }),
     };
-    match crate::ingest::decompressed(file) {
+    match crate::ingest::decompressed(raw) {
         Ok((bytes, _)) => Ok((bytes, name)),
         Err(source) => Err(EvalError::Io { path: name, source }),
     }
