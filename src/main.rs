@@ -590,12 +590,12 @@ fn run_calibrate(args: CalibrateArgs) -> Result<()> {
 /// kept the least, but each free then cost a system call and each new
 /// allocation a page fault: a fifth of a 250 MB scan's CPU time was the
 /// kernel's. Measured in `benches/HISTORY.md`.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
 static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc's options, read when it starts (see `man jemalloc`, "TUNING").
-#[cfg(not(target_env = "msvc"))]
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[allow(non_upper_case_globals)]
 #[export_name = "_rjem_malloc_conf"]
 pub static malloc_conf: &[u8] = b"dirty_decay_ms:1000,muzzy_decay_ms:0\0";
