@@ -91,6 +91,39 @@ pub struct Drift {
     pub other: u32,
 }
 
+/// A [`Drift`] borrowed from where it was found; ordered as a `Drift` is
+/// (its fields in the same order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct FactRef<'a> {
+    kind: DriftKind,
+    value: &'a str,
+    other_value: &'a str,
+    other: u32,
+}
+
+impl FactRef<'_> {
+    fn to_owned(self) -> Drift {
+        Drift {
+            kind: self.kind,
+            value: self.value.to_owned(),
+            other_value: self.other_value.to_owned(),
+            other: self.other,
+        }
+    }
+}
+
+/// A changed fact of `sentence`, by where it was found: fact `fact` of the
+/// `pair`-th pair of texts compared, `sentence` being the pair's second
+/// text or its first.
+#[derive(Debug, Clone, Copy)]
+struct FoundFact {
+    sentence: u32,
+    other: u32,
+    pair: u32,
+    fact: u32,
+    second: bool,
+}
+
 /// Sentences one document took from one upstream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpstreamCount {
@@ -141,19 +174,26 @@ pub struct Drifts {
 }
 
 impl Drifts {
-    /// The facts of `n` sentences, from `(sentence, fact)` entries in any
-    /// order; a fact entered twice for one sentence is kept once.
-    fn new(n: usize, mut entries: Vec<(u32, Drift)>) -> Drifts {
-        entries.par_sort_unstable();
-        entries.dedup();
+    /// The facts of `n` sentences from entries in any order, each naming
+    /// its sentence and borrowing its fact; a fact entered twice for one
+    /// sentence is kept once.
+    fn new<'a, E: Send>(
+        n: usize,
+        mut entries: Vec<E>,
+        sentence: impl Fn(&E) -> u32 + Sync,
+        fact: impl Fn(&E) -> FactRef<'a> + Sync,
+    ) -> Drifts {
+        let key = |e: &E| (sentence(e), fact(e));
+        entries.par_sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+        entries.dedup_by(|b, a| key(a) == key(b));
         let mut starts = Vec::with_capacity(n + 1);
         let mut all = Vec::with_capacity(entries.len());
         let end = |all: &Vec<Drift>| u32::try_from(all.len()).expect("fewer than 2^32 facts");
-        for (s, drift) in entries {
-            while starts.len() <= s as usize {
+        for e in &entries {
+            while starts.len() <= sentence(e) as usize {
                 starts.push(end(&all));
             }
-            all.push(drift);
+            all.push(fact(e).to_owned());
         }
         starts.resize(n + 1, end(&all));
         Drifts { starts, all }
@@ -299,7 +339,7 @@ pub fn trace(
     // hundred bytes.
     let text = |s: u32| result.texts.get(s);
     let mut distinct: HashMap<(u32, u32), u32, FixedState> = HashMap::default();
-    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let mut text_pairs: Vec<(&str, &str)> = Vec::new();
     // (copy, what it is compared with, their pair of texts)
     let compared: Vec<(u32, u32, u32)> = (0..n as u32)
         .filter_map(|s| {
@@ -319,41 +359,61 @@ pub fn trace(
                 return None;
             }
             let pair = *distinct.entry(numbers).or_insert_with(|| {
-                pairs.push((text(s), text(other)));
-                pairs.len() as u32 - 1
+                text_pairs.push((text(s), text(other)));
+                text_pairs.len() as u32 - 1
             });
             Some((s, other, pair))
         })
         .collect();
     drop(distinct);
-    let changes: Vec<Vec<(DriftKind, String, String)>> = pairs
+    let changes: Vec<Vec<(DriftKind, String, String)>> = text_pairs
         .par_iter()
         .map(|&(a, b)| changed_facts(a, b))
         .collect();
-    let mut drifts = Vec::new();
+    drop(text_pairs);
+    // Each fact is entered for both sentences by where it was found, and
+    // its words are copied once, into its place in `Drifts`: entered as
+    // copies, the facts were held twice at provenance's peak (the entries,
+    // then the sorted facts), the largest moment of a scan's heap.
+    let mut found = Vec::new();
     for (s, other, pair) in compared {
-        for (kind, here, there) in &changes[pair as usize] {
-            drifts.push((
-                s,
-                Drift {
-                    kind: *kind,
-                    value: here.clone(),
-                    other_value: there.clone(),
-                    other,
-                },
-            ));
-            drifts.push((
+        for fact in 0..changes[pair as usize].len() as u32 {
+            found.push(FoundFact {
+                sentence: s,
                 other,
-                Drift {
-                    kind: *kind,
-                    value: there.clone(),
-                    other_value: here.clone(),
-                    other: s,
-                },
-            ));
+                pair,
+                fact,
+                second: false,
+            });
+            found.push(FoundFact {
+                sentence: other,
+                other: s,
+                pair,
+                fact,
+                second: true,
+            });
         }
     }
-    prov.drift = Drifts::new(n, drifts);
+    prov.drift = Drifts::new(
+        n,
+        found,
+        |f| f.sentence,
+        |f| {
+            let (kind, first, second) = &changes[f.pair as usize][f.fact as usize];
+            let (value, other_value) = if f.second {
+                (second, first)
+            } else {
+                (first, second)
+            };
+            FactRef {
+                kind: *kind,
+                value,
+                other_value,
+                other: f.other,
+            }
+        },
+    );
+    drop(changes);
 
     // Per document upstreams and the outlet matrix.
     // Keyed by borrowed names: there is a lookup per copied sentence, and
@@ -558,6 +618,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    impl Drift {
+        fn borrowed(&self) -> FactRef<'_> {
+            FactRef {
+                kind: self.kind,
+                value: &self.value,
+                other_value: &self.other_value,
+                other: self.other,
+            }
+        }
+    }
+
     proptest! {
         /// The same facts per sentence as a sorted, deduplicated vector per
         /// sentence, whatever the order they were entered in.
@@ -582,7 +653,8 @@ mod tests {
                 facts.sort();
                 facts.dedup();
             }
-            let drifts = Drifts::new(n, entries);
+            let borrowed: Vec<(u32, &Drift)> = entries.iter().map(|(s, d)| (*s, d)).collect();
+            let drifts = Drifts::new(n, borrowed, |e| e.0, |e| e.1.borrowed());
             prop_assert_eq!(drifts.len(), n);
             let by_iter: Vec<Vec<Drift>> = drifts.iter().map(<[Drift]>::to_vec).collect();
             prop_assert_eq!(&by_iter, &expected);
