@@ -41,6 +41,7 @@ pub mod normalize;
 pub mod pairs;
 pub mod pieces;
 pub mod provenance;
+pub mod records;
 pub mod report;
 pub mod scan;
 pub mod segment;

@@ -13,7 +13,7 @@
 use std::mem::size_of;
 
 /// Bytes of one piece.
-const PIECE_BYTES: usize = 16 << 20;
+pub(crate) const PIECE_BYTES: usize = 16 << 20;
 
 /// Items pushed one at a time into pieces of [`PIECE_BYTES`].
 #[derive(Debug)]

@@ -24,6 +24,7 @@ use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
 use crate::pieces::{concat, Pieces};
 use crate::provenance::{self, Provenance};
+use crate::records::{RecordSpill, Records};
 use crate::semantic::{Semantic, SentenceVectors};
 use crate::shingle::Profiles;
 use crate::similarity::{sentence_match, Reuse, Verifier};
@@ -239,7 +240,8 @@ pub struct Stats {
 #[derive(Debug, Default)]
 pub struct ScanResult {
     pub documents: Vec<Document>,
-    pub sentences: Vec<Sentence>,
+    /// In a temporary file (see [`crate::records`]).
+    pub sentences: Records<Sentence>,
     /// Each sentence's display text (its span with whitespace collapsed),
     /// by sentence id.
     pub texts: Texts,
@@ -323,7 +325,7 @@ pub struct Segmenter<'a> {
     counter: RepeatCounter,
     line_keys: Vec<(u32, u64)>,
     documents: Pieces<Document>,
-    sentences: Pieces<Sentence>,
+    sentences: RecordSpill<Sentence>,
 }
 
 impl<'a> Segmenter<'a> {
@@ -356,7 +358,7 @@ impl<'a> Segmenter<'a> {
             counter: RepeatCounter::default(),
             line_keys: Vec::new(),
             documents: Pieces::default(),
-            sentences: Pieces::default(),
+            sentences: RecordSpill::new(config.temp_dir.as_deref(), "sentence records")?,
         })
     }
 
@@ -414,7 +416,7 @@ impl<'a> Segmenter<'a> {
                     repeat_of: None,
                     family: None,
                     best: None,
-                });
+                })?;
             }
             self.documents.push(Document {
                 id: article.id,
@@ -454,7 +456,7 @@ impl<'a> Segmenter<'a> {
             sentences,
         } = self;
         drop((drafter, batch, outlets));
-        let (documents, mut sentences) = (documents.into_vec(), sentences.into_vec());
+        let (documents, mut sentences) = (documents.into_vec(), sentences.finish()?);
         let texts = spill.finish()?;
         let repeated = counter.repeated(config.boilerplate_min_documents);
         for (id, key) in line_keys {
@@ -479,7 +481,7 @@ impl<'a> Segmenter<'a> {
 /// clusters and provenance.
 fn trace_sentences(
     documents: Vec<Document>,
-    mut sentences: Vec<Sentence>,
+    mut sentences: Records<Sentence>,
     texts: Texts,
     outlet_of_document: &[u32],
     config: &ScanConfig,
@@ -779,6 +781,9 @@ fn trace_sentences(
             s.best = best;
         }
     }
+    // Every sentence's record was changed: written back now, they are
+    // pages the kernel can drop at once when memory runs short.
+    sentences.write_to_disk()?;
     progress.finish_stage();
     progress.stage("provenance", 0);
     let mut result = ScanResult {
@@ -798,6 +803,7 @@ fn trace_sentences(
         |a, b| judge(a, b).map(|(reuse, _)| reuse),
         |s| profiles.text_number(s),
     );
+    result.sentences.write_to_disk()?;
     result.texts.expect_reads_in_order();
     progress.finish_stage();
     Ok(result)

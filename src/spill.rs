@@ -195,7 +195,7 @@ fn unescape_mount_point(point: &str) -> String {
     out
 }
 
-fn spill_error(dir: &Path, what: &str, e: io::Error) -> io::Error {
+pub(crate) fn spill_error(dir: &Path, what: &str, e: io::Error) -> io::Error {
     io::Error::new(
         e.kind(),
         format!(
