@@ -21,6 +21,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64, xxh3_64_with_seed, Xxh3};
 
 use crate::normalize::{is_number, normalize, words};
+use crate::records::{RecordSpill, Records};
 use crate::scan::PROGRESS_STEP;
 use crate::spill::{Mapped, Spill};
 
@@ -255,10 +256,12 @@ pub struct Profiles {
     hashes: Mapped,
     /// Every distinct text's figures, back to back, as UTF-8.
     figures: Mapped,
-    /// Per distinct text, in order of first sentence.
-    records: Vec<Record>,
+    /// Per distinct text, in order of first sentence. Like the numbers
+    /// below, one per text or sentence, so in a temporary file too (see
+    /// [`crate::records`]).
+    records: Records<Record>,
     /// Per sentence, its text's number in `records`.
-    of_sentence: Vec<u32>,
+    of_sentence: Records<u32>,
 }
 
 /// Where a distinct text's parts end in [`Profiles`]' files (its parts
@@ -296,15 +299,19 @@ impl Profiles {
         let mut runs: Vec<&[(TextHash, u32)]> = keyed.chunk_by(|x, y| x.0 == y.0).collect();
         // Numbered in order of first sentence, whatever the hashes.
         runs.par_sort_unstable_by_key(|run| run[0].1);
-        let mut of_sentence = vec![0u32; n];
+        let mut numbers = vec![0u32; n];
         for (index, run) in runs.iter().enumerate() {
             for &(_, id) in *run {
-                of_sentence[id as usize] = index as u32;
+                numbers[id as usize] = index as u32;
             }
+        }
+        let mut of_sentence = RecordSpill::new(dir, "sentence profiles")?;
+        for number in numbers {
+            of_sentence.push(number)?;
         }
         let mut hashes = Spill::new(dir, "sentence profiles")?;
         let mut figures = Spill::new(dir, "sentence profiles")?;
-        let mut records = Vec::with_capacity(runs.len());
+        let mut records = RecordSpill::new(dir, "sentence profiles")?;
         for batch in runs.chunks(PROFILE_BATCH) {
             let made: Vec<OwnedProfile> = batch
                 .par_chunks(PROGRESS_STEP)
@@ -322,7 +329,7 @@ impl Profiles {
                     hashes_end: hashes.written() / 4,
                     figures_end: figures.written(),
                     shape: profile.shape,
-                });
+                })?;
             }
         }
         let (hashes, figures) = (hashes.finish()?, figures.finish_text()?);
@@ -332,8 +339,8 @@ impl Profiles {
         Ok(Profiles {
             hashes,
             figures,
-            records,
-            of_sentence,
+            records: records.finish()?,
+            of_sentence: of_sentence.finish()?,
         })
     }
 

@@ -10,14 +10,15 @@
 use std::io;
 use std::path::Path;
 
-use crate::pieces::Pieces;
+use crate::records::{RecordSpill, Records};
 use crate::spill::{Mapped, Spill};
 
 /// Texts numbered from 0 in the order they were pushed to a [`TextSpill`].
 #[derive(Debug, Default)]
 pub struct Texts {
     /// Where each text ends in `bytes`; text `i` starts where `i - 1` ends.
-    ends: Vec<u64>,
+    /// Eight bytes per sentence, so in a temporary file too.
+    ends: Records<u64>,
     bytes: Mapped,
 }
 
@@ -56,7 +57,7 @@ impl Texts {
 /// Writes texts to a temporary file, to be read back as [`Texts`].
 pub struct TextSpill {
     spill: Spill,
-    ends: Pieces<u64>,
+    ends: RecordSpill<u64>,
 }
 
 impl TextSpill {
@@ -64,7 +65,7 @@ impl TextSpill {
     pub fn new(dir: Option<&Path>) -> io::Result<TextSpill> {
         Ok(TextSpill {
             spill: Spill::new(dir, "sentence texts")?,
-            ends: Pieces::default(),
+            ends: RecordSpill::new(dir, "sentence text offsets")?,
         })
     }
 
@@ -72,7 +73,7 @@ impl TextSpill {
     pub fn push(&mut self, text: &str) -> io::Result<u32> {
         let number = self.ends.len() as u32;
         self.spill.write(text.as_bytes())?;
-        self.ends.push(self.spill.written());
+        self.ends.push(self.spill.written())?;
         Ok(number)
     }
 
@@ -80,7 +81,7 @@ impl TextSpill {
     pub fn finish(self) -> io::Result<Texts> {
         let bytes = self.spill.finish_text()?;
         Ok(Texts {
-            ends: self.ends.into_vec(),
+            ends: self.ends.finish()?,
             bytes,
         })
     }
