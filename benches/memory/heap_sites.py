@@ -129,7 +129,8 @@ def sites(lines, start, own_files):
         ours = source and source.group(1) in own_files and (
             source.group(1) not in SHARED_NAMES or "wiretrace" in name)
         if not charged and ours:
-            by_site[f"{source.group(1)}:{source.group(2)}  {name}"] += size
+            # Closures' generic parameters make names hundreds of characters long.
+            by_site[f"{source.group(1)}:{source.group(2)}  {name[:90]}"] += size
             charged = True
         j = i + 1
         for _ in range(children):
