@@ -15,7 +15,9 @@
 //! weekdays that changed (fact drift: "600 dead" became "1,000 dead").
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io;
 use std::ops::Index;
+use std::path::Path;
 use std::sync::Arc;
 
 use foldhash::fast::FixedState;
@@ -25,6 +27,7 @@ use serde::Serialize;
 use crate::credits::Wires;
 use crate::figures;
 use crate::normalize::{normalize, words, MONTHS, WEEKDAYS};
+use crate::records::{RecordSpill, Records};
 use crate::scan::{Label, ScanResult};
 use crate::similarity::Reuse;
 
@@ -50,14 +53,17 @@ pub struct Upstream {
     pub in_corpus: bool,
 }
 
-/// Where one sentence (or a family) came from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Where one sentence came from.
+///
+/// Plain numbers, so that a scan's millions of them can be kept in a
+/// temporary file (see [`crate::records`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Source {
     /// Another sentence of the corpus (its id).
     Sentence(u32),
-    /// A wire agency credited by the text. Shared by the members of a
-    /// family: a scan holds a source per sentence, millions of them.
-    Agency(Arc<Upstream>),
+    /// A wire agency credited by the text: the upstream of the family
+    /// numbered here, [`Provenance::agency`].
+    Agency(u32),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,18 +153,29 @@ pub struct OutletPair {
 }
 
 /// The provenance of a whole scan.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Provenance {
     /// Per family.
     pub families: Vec<FamilySource>,
-    /// Per sentence: where it came from.
-    pub source_of: Vec<Option<Source>>,
+    /// Per sentence: where it came from. In a temporary file.
+    pub source_of: Records<Option<Source>>,
     /// Per sentence: facts that differ from its source (or best match).
     pub drift: Drifts,
     /// Per document: its upstreams, most sentences first.
     pub upstream: Vec<Vec<UpstreamCount>>,
     /// Outlet pairs with at least one sentence taken, most first.
     pub outlet_pairs: Vec<OutletPair>,
+}
+
+impl Provenance {
+    /// The agency of a [`Source::Agency`]: its family's upstream. Panics
+    /// when the family has none, which no source of a traced scan names.
+    pub fn agency(&self, family: u32) -> &Upstream {
+        self.families[family as usize]
+            .upstream
+            .as_ref()
+            .expect("an agency source names a family with an upstream")
+    }
 }
 
 /// Each sentence's changed facts, sorted, all in one vector in sentence
@@ -228,12 +245,15 @@ impl Index<usize> for Drifts {
 /// their source. `judge` labels a pair of sentences the way the scan did;
 /// `text_number` numbers sentences so that two have the same number
 /// exactly when their texts are equal.
+/// Sources are kept in a temporary file in `dir` (or `TMPDIR`); an error
+/// is that file's.
 pub fn trace(
     result: &mut ScanResult,
     wires: &Wires,
     judge: impl Fn(u32, u32) -> Option<Reuse> + Sync,
     text_number: impl Fn(u32) -> u32,
-) -> Provenance {
+    dir: Option<&Path>,
+) -> io::Result<Provenance> {
     let n = result.sentences.len();
     let published: Vec<Option<i64>> = result
         .documents
@@ -260,12 +280,20 @@ pub fn trace(
     let doc_of = |s: u32| result.sentences[s as usize].doc as usize;
 
     let mut prov = Provenance {
-        source_of: vec![None; n],
+        source_of: {
+            let mut none = RecordSpill::new(dir, "sentence sources")?;
+            for _ in 0..n {
+                none.push(None)?;
+            }
+            none.finish()?
+        },
         ..Default::default()
     };
     // The members that are their family's source.
     let mut sources = Vec::new();
-    for family in &result.families {
+    // Each family's agency, for the documents' upstreams.
+    let mut agencies: Vec<Option<Arc<Upstream>>> = Vec::with_capacity(result.families.len());
+    for (f, family) in result.families.iter().enumerate() {
         let members = &family.members;
         let earliest_of = |candidates: &[u32]| {
             candidates
@@ -317,17 +345,15 @@ pub fn trace(
             }
         };
 
-        let upstream = source.upstream.clone().map(Arc::new);
         for &m in members {
-            match (&source.sentence, &upstream) {
+            match (&source.sentence, &source.upstream) {
                 (Some(src), _) if *src == m => sources.push(m),
                 (Some(src), _) => prov.source_of[m as usize] = Some(Source::Sentence(*src)),
-                (None, Some(up)) => {
-                    prov.source_of[m as usize] = Some(Source::Agency(Arc::clone(up)))
-                }
+                (None, Some(_)) => prov.source_of[m as usize] = Some(Source::Agency(f as u32)),
                 (None, None) => {}
             }
         }
+        agencies.push(source.upstream.clone().map(Arc::new));
         prov.families.push(source);
     }
     // Drift: each copy against its source, else against its best match.
@@ -428,7 +454,8 @@ pub fn trace(
                     let outlet = result.documents[e].outlet.as_str();
                     (UpstreamRef::Document(e as u32), outlet)
                 }
-                Some(Source::Agency(up)) => {
+                Some(Source::Agency(f)) => {
+                    let up = agencies[*f as usize].as_ref().expect("a family's agency");
                     (UpstreamRef::Agency(Arc::clone(up)), up.agency.as_str())
                 }
                 _ => continue,
@@ -476,7 +503,8 @@ pub fn trace(
     for m in sources {
         result.sentences[m as usize].label = Label::Original;
     }
-    prov
+    prov.source_of.write_to_disk()?;
+    Ok(prov)
 }
 
 /// The agency credited for the most members (ties: alphabetical). A

@@ -802,7 +802,8 @@ fn trace_sentences(
         &config.wires,
         |a, b| judge(a, b).map(|(reuse, _)| reuse),
         |s| profiles.text_number(s),
-    );
+        config.temp_dir.as_deref(),
+    )?;
     result.sentences.write_to_disk()?;
     result.texts.expect_reads_in_order();
     progress.finish_stage();

@@ -592,7 +592,8 @@ impl<'a> Ctx<'a> {
                     tooltip: format!("source: {}", self.sentence_ref(*src)),
                 });
             }
-            Some(Source::Agency(up)) => {
+            Some(Source::Agency(family)) => {
+                let up = result.provenance.agency(*family);
                 tooltip.push_str(&format!(" — from {}", upstream_text(up)));
                 agency = Some(AgencyBadge {
                     agency: &up.agency,

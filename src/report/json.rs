@@ -183,7 +183,8 @@ fn write_sentence(out: &mut Vec<u8>, result: &ScanResult, doc: &str, id: usize) 
             source.field("index", |out| integer(out, index));
             source.end();
         }
-        Some(Source::Agency(up)) => {
+        Some(Source::Agency(family)) => {
+            let up = result.provenance.agency(*family);
             let mut source = Object::begin(out);
             source.field("agency", |out| string(out, &up.agency));
             source.field("in_corpus", |out| serialized(out, &up.in_corpus));
@@ -412,10 +413,13 @@ mod tests {
                 SourceJson::Sentence { doc, index }
             }
 
-            Source::Agency(up) => SourceJson::Agency {
-                agency: &up.agency,
-                in_corpus: up.in_corpus,
-            },
+            Source::Agency(family) => {
+                let up = result.provenance.agency(*family);
+                SourceJson::Agency {
+                    agency: &up.agency,
+                    in_corpus: up.in_corpus,
+                }
+            }
         }
     }
     use proptest::prelude::*;
