@@ -25,7 +25,9 @@ file is written to disk before it is mapped, for that reason).
 
 Every completed probe's JSON output is compared with an uncapped run's,
 byte for byte: a limit must not change the result. The uncapped run also
-reports the largest anonymous memory (RssAnon) seen, sampled every 0.1 s.
+reports the largest anonymous memory (RssAnon) seen, sampled every 0.1 s,
+and the largest total of the unnamed temporary files the scan held (mapped
+or open), which is the disk it takes in --temp-dir.
 
 The dump is the one `benches/peers/run.py` makes for the same --mb
 (generated here if missing).
@@ -135,13 +137,35 @@ def anonymous_kib(pid):
     return None
 
 
+def temporary_mib(pid):
+    """MiB of the unnamed temporary files a running process holds (its
+    spills: sentence texts, profiles, records), mapped or open: the disk a
+    scan takes in --temp-dir. 0 once it has exited."""
+    sizes = {}
+    try:
+        with open(f"/proc/{pid}/maps") as f:
+            for line in f:
+                fields = line.split()
+                if line.rstrip().endswith("(deleted)") and len(fields) >= 5:
+                    start, end = (int(x, 16) for x in fields[0].split("-"))
+                    sizes[fields[4]] = sizes.get(fields[4], 0) + end - start
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            link = f"/proc/{pid}/fd/{fd}"
+            if os.readlink(link).endswith("(deleted)"):
+                st = os.stat(link)
+                sizes[str(st.st_ino)] = max(sizes.get(str(st.st_ino), 0), st.st_size)
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return 0
+    return sum(sizes.values()) // (1 << 20)
+
+
 def scan(args, dump, out, cgroup=None, deadline=None):
     """Runs one scan, killed after `deadline` seconds; returns (how it ended:
     "completed", "killed" by the limit or "too slow", wall seconds, sha256 of
     the JSON, the largest anonymous memory seen in MiB and the second it
     was seen at, sampled every 0.1 s, and with --timings the seconds of
     each stage the scan finished, which say in which stage that second
-    fell)."""
+    fell), and the largest MiB of temporary files seen."""
     cmd = [args.wiretrace, "scan", str(dump), "--no-semantic", "--json", str(out), "--quiet"]
     if args.timings:
         cmd.append("--timings")
@@ -153,11 +177,12 @@ def scan(args, dump, out, cgroup=None, deadline=None):
     with tempfile.TemporaryFile() as errors, subprocess.Popen(
         cmd, stdout=subprocess.DEVNULL, stderr=errors, preexec_fn=cgroup.enter if cgroup else None
     ) as child:
-        largest, largest_at, too_slow = 0, 0.0, False
+        largest, largest_at, too_slow, spilled = 0, 0.0, False, 0
         while child.poll() is None:
             sample = anonymous_kib(child.pid) or 0
             if sample > largest:
                 largest, largest_at = sample, time.monotonic() - start
+            spilled = max(spilled, temporary_mib(child.pid))
             if deadline is not None and time.monotonic() - start > deadline:
                 child.kill()
                 child.wait()
@@ -167,7 +192,7 @@ def scan(args, dump, out, cgroup=None, deadline=None):
         errors.seek(0)
         stderr = errors.read().decode(errors="replace")
     wall = time.monotonic() - start
-    anonymous = (largest // 1024, largest_at)
+    anonymous = (largest // 1024, largest_at, spilled)
     stages = stage_seconds(stderr)
     if too_slow:
         return "too slow", wall, None, anonymous, stages
@@ -202,7 +227,7 @@ def main():
     _, wall, expected, anonymous, stages = scan(args, dump, out)
     print(
         f"uncapped: {wall:.2f} s, largest anonymous memory {anonymous[0]} MiB at {anonymous[1]:.1f} s "
-        "(RssAnon, sampled every 0.1 s)"
+        f"(RssAnon, sampled every 0.1 s); temporary files up to {anonymous[2]} MiB"
     )
     if stages:
         print(f"    {stages}")
