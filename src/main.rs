@@ -47,8 +47,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Sentence texts and profiles are spilled to disk to keep them out of
-/// memory (see `wiretrace::spill`); on a tmpfs they stay in it. Said for
+/// Sentence texts, profiles and records are spilled to disk to keep them
+/// out of memory (see `wiretrace::spill`, `wiretrace::records`); on a
+/// tmpfs they stay in it. Said for
 /// large inputs only, where it matters: below a quarter of a gigabyte of
 /// text the spilled files are a small part of what a scan holds. Articles
 /// are scanned as they are read, so it is said once that much has been read.
@@ -76,7 +77,7 @@ impl SpillNote {
         }
         if let Some(dir) = self.in_memory.take() {
             eprintln!(
-                "wiretrace: note: sentence texts and profiles are spilled to {}, a file system kept in memory (tmpfs); for a dump near the size of RAM, pass --temp-dir with a directory on disk",
+                "wiretrace: note: sentence texts, profiles and records are spilled to {}, a file system kept in memory (tmpfs); for a dump near the size of RAM, pass --temp-dir with a directory on disk",
                 dir.display()
             );
         }

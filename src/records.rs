@@ -275,11 +275,18 @@ mod tests {
 
     #[test]
     fn records_cross_pieces_in_order() {
-        // Records of 64 KiB make pieces of 256; three pieces and a part.
+        // Records of 12,004 bytes make pieces of 1,397, which end inside a
+        // page of the file, as a sentence's 56 bytes do; three pieces and
+        // a part.
+        type Record = [u32; 3001];
         let mut spill = RecordSpill::new(None, "test records").unwrap();
-        let n = 3 * RecordSpill::<[u32; 16 << 10]>::PIECE + 5;
+        let n = 3 * RecordSpill::<Record>::PIECE + 5;
+        assert_ne!(
+            (RecordSpill::<Record>::PIECE * size_of::<Record>()) % 4096,
+            0
+        );
         for i in 0..n as u32 {
-            spill.push([i; 16 << 10]).unwrap();
+            spill.push([i; 3001]).unwrap();
         }
         let spilled = spill.finish().unwrap();
         assert_eq!(spilled.len(), n);

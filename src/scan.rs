@@ -75,8 +75,8 @@ pub struct ScanConfig {
     /// Wire services beyond the built-in list.
     #[serde(skip)]
     pub wires: Wires,
-    /// Where sentence texts and profiles are spilled; `None` is the
-    /// system's temporary directory.
+    /// Where sentence texts, profiles and records are spilled; `None` is
+    /// the system's temporary directory.
     #[serde(skip)]
     pub temp_dir: Option<PathBuf>,
 }
@@ -304,11 +304,12 @@ pub enum SegmentProgress {
 
 /// The pipeline's first stage, fed one article at a time: it drafts the
 /// articles a batch at a time on all threads, spills their sentences'
-/// texts, and keeps only their documents and sentences, so a scan's memory
+/// texts and records, and keeps only their documents, so a scan's memory
 /// does not grow with the articles' texts. [`Segmenter::finish`] runs the
-/// rest of the pipeline. The sentences' texts and profiles are spilled to
-/// temporary files in [`ScanConfig::temp_dir`] (see [`crate::spill`]), and
-/// the only errors are those files'.
+/// rest of the pipeline. The sentences' texts, profiles and records are
+/// spilled to temporary files in [`ScanConfig::temp_dir`] (see
+/// [`crate::spill`] and [`crate::records`]), and the only errors are those
+/// files'.
 pub struct Segmenter<'a> {
     config: &'a ScanConfig,
     progress: &'a dyn Progress,
