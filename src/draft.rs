@@ -48,8 +48,9 @@ pub(crate) struct Drafter<'a> {
 const SHARDS: usize = 64;
 
 /// Paragraphs a shard remembers before it forgets them all and starts
-/// again: 64 × 8,192, about half a million paragraphs, some 50 MiB. The
-/// memory grew with the dump, 89 MiB of the heap's peak on a 200 MB dump,
+/// again: 64 × 8,192, about half a million paragraphs, at most about
+/// 70 MiB with the room their vectors and tables grow. The memory grew
+/// with the dump, 89 MiB of the heap's peak on a 200 MB dump,
 /// while copies of a paragraph are seldom far apart in a dump (a story's
 /// copies are published within days); forgetting changes only the time
 /// drafting takes, never a draft.

@@ -291,7 +291,8 @@ pub fn trace(
     };
     // The members that are their family's source.
     let mut sources = Vec::new();
-    // Each family's agency, for the documents' upstreams.
+    // The agency of each family whose members' source it is, for the
+    // documents' upstreams.
     let mut agencies: Vec<Option<Arc<Upstream>>> = Vec::with_capacity(result.families.len());
     for (f, family) in result.families.iter().enumerate() {
         let members = &family.members;
@@ -353,7 +354,12 @@ pub fn trace(
                 (None, None) => {}
             }
         }
-        agencies.push(source.upstream.clone().map(Arc::new));
+        // Only where the members name it: a wire family's members name its
+        // first member.
+        agencies.push(match (&source.sentence, &source.upstream) {
+            (None, Some(up)) => Some(Arc::new(up.clone())),
+            _ => None,
+        });
         prov.families.push(source);
     }
     // Drift: each copy against its source, else against its best match.
