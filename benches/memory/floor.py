@@ -60,11 +60,7 @@ def parse_args():
         description="Find the least memory (a cgroup limit) a wiretrace scan completes in.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("--mb", type=float, default=250, help="article text of the generated dump, in MB")
-    p.add_argument("--outlets", type=int, default=20, help="outlets republishing the wire stories")
-    p.add_argument("--seed", type=int, default=1, help="synth seed")
-    p.add_argument("--wire-corpus", default=str(peers.DEFAULT_WIRE_CORPUS), help="JSONL wire corpus for synth")
-    p.add_argument("--workdir", default=str(REPO / "target" / "peers"), help="where the dump is (or is made)")
+    peers.add_dump_arguments(p, mb=250)
     p.add_argument("--tier", choices=("verbatim", "full"), default="verbatim",
                    help="verbatim: scan --no-rewrites (as run.py's wiretrace); full: both lexical tiers")
     p.add_argument("--low", type=int, default=200, help="lowest limit tried, MiB")
@@ -75,9 +71,7 @@ def parse_args():
     p.add_argument("--timings", action="store_true",
                    help="print the seconds of each stage of every run (scan --timings), to see where a limit slows it")
     p.add_argument("--wiretrace", default=str(REPO / "target" / "release" / "wiretrace"), help="wiretrace binary")
-    args = p.parse_args()
-    args.articles = None
-    return args
+    return p.parse_args()
 
 
 class Cgroup:

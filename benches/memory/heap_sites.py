@@ -59,13 +59,7 @@ def parse_args():
         description="Where a wiretrace scan's heap is at its largest, by allocating line (valgrind massif).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("--mb", type=float, default=25, help="article text of the generated dump, in MB")
-    p.add_argument("--articles", type=int,
-                   help="articles of the generated dump instead of --mb (run.py --scale 8's larger dump: 164608)")
-    p.add_argument("--outlets", type=int, default=20, help="outlets republishing the wire stories")
-    p.add_argument("--seed", type=int, default=1, help="synth seed")
-    p.add_argument("--wire-corpus", default=str(peers.DEFAULT_WIRE_CORPUS), help="JSONL wire corpus for synth")
-    p.add_argument("--workdir", default=str(REPO / "target" / "peers"), help="where the dump is (or is made)")
+    peers.add_dump_arguments(p, mb=25)
     p.add_argument("--tier", choices=("verbatim", "full"), default="full",
                    help="verbatim: scan --no-rewrites; full: both lexical tiers")
     p.add_argument("--top", type=int, default=25, help="sites listed")

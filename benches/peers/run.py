@@ -93,13 +93,12 @@ def fail(message):
     sys.exit(f"run.py: error: {message}")
 
 
-def parse_args():
-    p = argparse.ArgumentParser(
-        description="Time wiretrace's verbatim tier against rensa and datasketch on one generated dump.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
-    p.add_argument("--mb", type=float, default=25, help="article text to generate, in MB (10^6 bytes)")
-    p.add_argument("--articles", type=int, help="generate exactly this many articles (overrides --mb)")
+def add_dump_arguments(p, mb):
+    """The options that choose the generated dump (`make_dump`), shared with
+    the benchmarks in `benches/memory/`; `mb` is the default size."""
+    p.add_argument("--mb", type=float, default=mb, help="article text to generate, in MB (10^6 bytes)")
+    p.add_argument("--articles", type=int,
+                   help="generate exactly this many articles (overrides --mb; --scale 8's larger dump: 164608)")
     p.add_argument("--outlets", type=int, default=20, help="outlets republishing the wire stories")
     p.add_argument("--seed", type=int, default=1, help="synth seed")
     p.add_argument(
@@ -107,7 +106,16 @@ def parse_args():
         default=str(DEFAULT_WIRE_CORPUS),
         help="JSONL wire corpus for synth; 'builtin' (or a missing file) uses synth's built-in stories",
     )
-    p.add_argument("--workdir", default=str(REPO / "target" / "peers"), help="dump, outputs and logs go here")
+    p.add_argument("--workdir", default=str(REPO / "target" / "peers"),
+                   help="the dump is made and kept here (and run.py's outputs and logs)")
+
+
+def parse_args():
+    p = argparse.ArgumentParser(
+        description="Time wiretrace's verbatim tier against rensa and datasketch on one generated dump.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    add_dump_arguments(p, mb=25)
     p.add_argument("--runs", type=int, default=3, help="timed runs per tool (the median is reported)")
     p.add_argument("--skip", action="append", default=[], choices=TOOLS, help="leave a tool out (repeatable)")
     p.add_argument("--threads", type=int, help="passed to wiretrace --threads (and RAYON_NUM_THREADS for rensa)")
