@@ -4,7 +4,8 @@
 //! A vector grows by moving its items into one twice its size: for that
 //! moment both are held, and the sentences of a 250 MB dump (139 MiB at 64
 //! bytes each) held twice were where a 550 MiB limit killed its scan (see
-//! `benches/HISTORY.md`). [`Pieces`] grows by adding a piece
+//! `benches/HISTORY.md`; the sentences are now spilled, [`crate::records`],
+//! and the documents grow here). [`Pieces`] grows by adding a piece
 //! instead, and [`concat`] makes the one vector the later stages index at
 //! its final size, freeing each piece once it is moved: besides the final
 //! vector, one piece is held twice, and freed pieces the allocator has not
