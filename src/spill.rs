@@ -5,7 +5,7 @@
 //! unnamed temporary file and mapped into memory: pages the kernel reads
 //! in when they are asked for and drops again when memory runs short,
 //! instead of memory that must be held. Together they are about 1.7 bytes
-//! per byte of article text (405 MiB at 250 MB), which the heap no longer
+//! per byte of article text (403 MiB at 250 MB), which the heap no longer
 //! holds. The per-sentence records, which change, are in
 //! [`crate::records`].
 //!

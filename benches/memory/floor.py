@@ -131,10 +131,10 @@ def anonymous_kib(pid):
     return None
 
 
-def temporary_mib(pid):
-    """MiB of the unnamed temporary files a running process holds (its
-    spills: sentence texts, profiles, records), mapped or open: the disk a
-    scan takes in --temp-dir. 0 once it has exited."""
+def temporary_files(pid):
+    """Bytes of each unnamed temporary file a running process holds (its
+    spills: sentence texts, profiles, records), mapped or open, largest
+    first: the disk a scan takes in --temp-dir. None once it has exited."""
     sizes = {}
     try:
         with open(f"/proc/{pid}/maps") as f:
@@ -149,8 +149,8 @@ def temporary_mib(pid):
                 st = os.stat(link)
                 sizes[str(st.st_ino)] = max(sizes.get(str(st.st_ino), 0), st.st_size)
     except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return 0
-    return sum(sizes.values()) // (1 << 20)
+        return None
+    return sorted(sizes.values(), reverse=True)
 
 
 def scan(args, dump, out, cgroup=None, deadline=None):
@@ -159,7 +159,7 @@ def scan(args, dump, out, cgroup=None, deadline=None):
     the JSON, the largest anonymous memory seen in MiB and the second it
     was seen at, sampled every 0.1 s, and with --timings the seconds of
     each stage the scan finished, which say in which stage that second
-    fell), and the largest MiB of temporary files seen."""
+    fell), and the sizes of the temporary files when they were largest."""
     cmd = [args.wiretrace, "scan", str(dump), "--no-semantic", "--json", str(out), "--quiet"]
     if args.timings:
         cmd.append("--timings")
@@ -171,12 +171,14 @@ def scan(args, dump, out, cgroup=None, deadline=None):
     with tempfile.TemporaryFile() as errors, subprocess.Popen(
         cmd, stdout=subprocess.DEVNULL, stderr=errors, preexec_fn=cgroup.enter if cgroup else None
     ) as child:
-        largest, largest_at, too_slow, spilled = 0, 0.0, False, 0
+        largest, largest_at, too_slow, spilled = 0, 0.0, False, []
         while child.poll() is None:
             sample = anonymous_kib(child.pid) or 0
             if sample > largest:
                 largest, largest_at = sample, time.monotonic() - start
-            spilled = max(spilled, temporary_mib(child.pid))
+            files = temporary_files(child.pid) or []
+            if sum(files) > sum(spilled):
+                spilled = files
             if deadline is not None and time.monotonic() - start > deadline:
                 child.kill()
                 child.wait()
@@ -221,7 +223,8 @@ def main():
     _, wall, expected, anonymous, stages = scan(args, dump, out)
     print(
         f"uncapped: {wall:.2f} s, largest anonymous memory {anonymous[0]} MiB at {anonymous[1]:.1f} s "
-        f"(RssAnon, sampled every 0.1 s); temporary files up to {anonymous[2]} MiB"
+        f"(RssAnon, sampled every 0.1 s); temporary files up to {sum(anonymous[2]) >> 20} MiB "
+        f"({', '.join(str(size >> 20) for size in anonymous[2])} MiB)"
     )
     if stages:
         print(f"    {stages}")
