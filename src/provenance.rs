@@ -27,7 +27,7 @@ use serde::Serialize;
 use crate::credits::Wires;
 use crate::figures;
 use crate::normalize::{normalize, words, MONTHS, WEEKDAYS};
-use crate::records::{RecordSpill, Records};
+use crate::records::Records;
 use crate::scan::{Label, ScanResult};
 use crate::similarity::Reuse;
 
@@ -280,13 +280,7 @@ pub fn trace(
     let doc_of = |s: u32| result.sentences[s as usize].doc as usize;
 
     let mut prov = Provenance {
-        source_of: {
-            let mut none = RecordSpill::new(dir, "sentence sources")?;
-            for _ in 0..n {
-                none.push(None)?;
-            }
-            none.finish()?
-        },
+        source_of: Records::filled(n, None, dir, "sentence sources")?,
         ..Default::default()
     };
     // The members that are their family's source.

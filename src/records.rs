@@ -160,6 +160,24 @@ pub struct Records<T> {
     of: PhantomData<T>,
 }
 
+impl<T: Copy> Records<T> {
+    /// `n` records, each `value`, in a temporary file in `dir` (as
+    /// [`RecordSpill::new`]): for records set one by one later, in any
+    /// order, which a [`RecordSpill`] cannot take.
+    pub fn filled(
+        n: usize,
+        value: T,
+        dir: Option<&Path>,
+        what: &'static str,
+    ) -> io::Result<Records<T>> {
+        let mut spill = RecordSpill::new(dir, what)?;
+        for _ in 0..n {
+            spill.push(value)?;
+        }
+        spill.finish()
+    }
+}
+
 impl<T> Records<T> {
     fn empty(len: usize, what: &'static str) -> Records<T> {
         Records {
@@ -294,6 +312,20 @@ mod tests {
             .iter()
             .enumerate()
             .all(|(i, r)| r.iter().all(|&x| x == i as u32)));
+    }
+
+    #[test]
+    fn filled_records_are_set_in_any_order() {
+        let mut numbers = Records::filled(5, 7u32, None, "test records").unwrap();
+        assert_eq!(&numbers[..], &[7; 5]);
+        for (i, at) in [3usize, 0, 4].into_iter().enumerate() {
+            numbers[at] = i as u32;
+        }
+        numbers.write_to_disk().unwrap();
+        assert_eq!(&numbers[..], &[1, 7, 7, 0, 2]);
+        assert!(Records::filled(0, 0u8, None, "test records")
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

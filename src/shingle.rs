@@ -299,16 +299,14 @@ impl Profiles {
         let mut runs: Vec<&[(TextHash, u32)]> = keyed.chunk_by(|x, y| x.0 == y.0).collect();
         // Numbered in order of first sentence, whatever the hashes.
         runs.par_sort_unstable_by_key(|run| run[0].1);
-        let mut numbers = vec![0u32; n];
+        let mut of_sentence = Records::filled(n, 0u32, dir, "sentence profiles")?;
         for (index, run) in runs.iter().enumerate() {
             for &(_, id) in *run {
-                numbers[id as usize] = index as u32;
+                of_sentence[id as usize] = index as u32;
             }
         }
-        let mut of_sentence = RecordSpill::new(dir, "sentence profiles")?;
-        for number in numbers {
-            of_sentence.push(number)?;
-        }
+        // Only read from here on: written back, its pages can be dropped.
+        of_sentence.write_to_disk()?;
         let mut hashes = Spill::new(dir, "sentence profiles")?;
         let mut figures = Spill::new(dir, "sentence profiles")?;
         let mut records = RecordSpill::new(dir, "sentence profiles")?;
@@ -340,7 +338,7 @@ impl Profiles {
             hashes,
             figures,
             records: records.finish()?,
-            of_sentence: of_sentence.finish()?,
+            of_sentence,
         })
     }
 
