@@ -48,11 +48,12 @@ impl CreditKind {
 /// One credit found in an article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Credit {
-    /// Canonical agency name ("AP", "Reuters", "Yonhap").
-    pub agency: String,
+    /// Canonical agency name ("AP", "Reuters", "Yonhap"). Boxed, as the
+    /// words are, since most articles of a wire dump keep a credit.
+    pub agency: Box<str>,
     pub kind: CreditKind,
     /// The words as written.
-    pub text: String,
+    pub text: Box<str>,
     /// Byte span in the article text.
     pub start: usize,
     pub end: usize,
@@ -284,17 +285,17 @@ impl Wires {
             .cloned()
     }
 
-    fn canonical(&self, written: &str) -> String {
+    fn canonical(&self, written: &str) -> Box<str> {
         // "(Reporting by ...; Editing by ...)" is Reuters' credit line.
         if written.starts_with("(Reporting") {
-            return "Reuters".to_owned();
+            return "Reuters".into();
         }
         for (canonical, names) in AGENCIES {
             if names.iter().any(|n| n.eq_ignore_ascii_case(written)) {
-                return (*canonical).to_owned();
+                return (*canonical).into();
             }
         }
-        written.to_owned()
+        written.into()
     }
 
     /// Every credit in `text`, in order of position.
@@ -311,7 +312,7 @@ impl Wires {
                 out.push(Credit {
                     agency: self.canonical(&text[agency.range()]),
                     kind: pattern.kind,
-                    text: text[whole.range()].trim().to_owned(),
+                    text: text[whole.range()].trim().into(),
                     start: whole.start(),
                     end: whole.end(),
                 });
@@ -581,7 +582,7 @@ mod tests {
         assert_eq!(kinds("Photo (c) AFP"), [CreditKind::Copyright]);
     }
 
-    fn agencies(text: &str) -> Vec<(String, CreditKind)> {
+    fn agencies(text: &str) -> Vec<(Box<str>, CreditKind)> {
         Wires::default()
             .credits(text)
             .into_iter()
@@ -645,7 +646,7 @@ mod tests {
         assert_eq!(w.agency_of_outlet("nytimes.com"), None);
         let w = Wires::new(vec!["Interfax".into()]);
         assert_eq!(
-            w.credits("MOSCOW (Interfax) - Talks began.")[0].agency,
+            &*w.credits("MOSCOW (Interfax) - Talks began.")[0].agency,
             "Interfax"
         );
     }

@@ -12,13 +12,14 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Serialize;
 
-/// A parsed dateline.
+/// A parsed dateline. A scan keeps one for most articles of a wire dump,
+/// so its strings are boxed at their length.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dateline {
-    pub place: String,
-    pub date: Option<String>,
+    pub place: Box<str>,
+    pub date: Option<Box<str>>,
     /// The agency in parentheses, as written ("AP", "Reuters", "Yonhap").
-    pub agency: Option<String>,
+    pub agency: Option<Box<str>>,
     /// Byte span of the whole dateline, dash and following space included,
     /// relative to the text given to [`parse`].
     #[serde(skip)]
@@ -45,7 +46,7 @@ fn pattern() -> &'static Regex {
 pub fn parse(paragraph: &str) -> Option<Dateline> {
     let caps = pattern().captures(paragraph)?;
     let place = caps.name("place")?.as_str().trim();
-    let agency = caps.name("agency").map(|m| m.as_str().trim().to_owned());
+    let agency = caps.name("agency").map(|m| m.as_str().trim().into());
     let first_word = place.split([',', ' ', '/']).next().unwrap_or("");
     let shouting = first_word.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && !first_word.chars().any(char::is_lowercase);
@@ -58,8 +59,8 @@ pub fn parse(paragraph: &str) -> Option<Dateline> {
         return None;
     }
     Some(Dateline {
-        place: place.to_owned(),
-        date: caps.name("date").map(|m| m.as_str().to_owned()),
+        place: place.into(),
+        date: caps.name("date").map(|m| m.as_str().into()),
         agency,
         span: whole.range(),
     })
@@ -73,13 +74,13 @@ mod tests {
     fn wire_datelines() {
         let d = parse("WASHINGTON (Reuters) - The U.N. Security Council met.").unwrap();
         assert_eq!(
-            (d.place.as_str(), d.agency.as_deref()),
+            (&*d.place, d.agency.as_deref()),
             ("WASHINGTON", Some("Reuters"))
         );
         assert_eq!(&"WASHINGTON (Reuters) - The"[d.span.end..], "The");
 
         let d = parse("Seoul, April 30 (Yonhap) -- South Korea said on Wednesday.").unwrap();
-        assert_eq!(d.place, "Seoul");
+        assert_eq!(&*d.place, "Seoul");
         assert_eq!(d.date.as_deref(), Some("April 30"));
         assert_eq!(d.agency.as_deref(), Some("Yonhap"));
 
@@ -90,7 +91,7 @@ mod tests {
         let d =
             parse("TURNBERRY/GLASGOW, Scotland \u{2014} U.S. President Donald Trump played golf.")
                 .unwrap();
-        assert_eq!(d.place, "TURNBERRY/GLASGOW, Scotland");
+        assert_eq!(&*d.place, "TURNBERRY/GLASGOW, Scotland");
         assert_eq!(d.agency, None);
     }
 

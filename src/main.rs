@@ -230,7 +230,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     let mut input = read_into(inputs, &options, &read, spill_note, &mut segmenter)?;
     let mut result = segmenter.finish()?;
     input.renamed_ids =
-        ingest::make_ids_unique(result.documents.iter_mut().map(|d| (&mut d.id, &*d.path)));
+        ingest::make_ids_unique(result.documents.iter_mut().map(|d| (&mut d.id, &d.path)));
     for (what, list) in [
         ("skipped", &input.skipped),
         ("truncated (--max-doc-bytes)", &input.truncated),

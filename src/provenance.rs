@@ -268,7 +268,7 @@ pub fn trace(
         .iter()
         .map(|d| {
             agency_of
-                .entry(d.outlet.as_str())
+                .entry(d.outlet.as_ref())
                 .or_insert_with(|| wires.agency_of_outlet(&d.outlet))
                 .clone()
         })
@@ -451,7 +451,7 @@ pub fn trace(
             let (from, from_outlet) = match &prov.source_of[s as usize] {
                 Some(Source::Sentence(src)) if doc_of(*src) != d => {
                     let e = doc_of(*src);
-                    let outlet = result.documents[e].outlet.as_str();
+                    let outlet = result.documents[e].outlet.as_ref();
                     (UpstreamRef::Document(e as u32), outlet)
                 }
                 Some(Source::Agency(f)) => {
@@ -461,7 +461,7 @@ pub fn trace(
                 _ => continue,
             };
             *counts.entry(from).or_default() += 1;
-            *pairs.entry((from_outlet, doc.outlet.as_str())).or_default() += 1;
+            *pairs.entry((from_outlet, doc.outlet.as_ref())).or_default() += 1;
         }
         let mut counts: Vec<UpstreamCount> = counts
             .into_iter()
@@ -521,7 +521,7 @@ fn most_credited(result: &ScanResult, members: &[u32]) -> Option<String> {
                 c.kind.covers_article()
                     || (c.start < s.span.end as usize && (s.span.start as usize) < c.end)
             })
-            .map(|c| c.agency.as_str())
+            .map(|c| &*c.agency)
             .collect();
         credited.sort_unstable();
         credited.dedup();

@@ -14,7 +14,7 @@ mod walk;
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
-    fs,
+    fmt, fs,
     io::{self, BufRead, Read},
     path::{Path, PathBuf},
 };
@@ -364,26 +364,29 @@ impl Corpus {
 /// It runs on a whole scan's documents, at its largest moment: the ids are
 /// compared through an index sorted by id, not copied into sets (two copies
 /// of every id were 40 MiB at 205,000 articles).
-pub fn make_ids_unique<'a>(items: impl Iterator<Item = (&'a mut String, &'a str)>) -> Vec<String> {
-    let mut items: Vec<(&mut String, &str)> = items.collect();
+pub fn make_ids_unique<'a, Id, Location>(
+    items: impl Iterator<Item = (&'a mut Id, Location)>,
+) -> Vec<String>
+where
+    Id: AsRef<str> + From<String> + 'a,
+    Location: fmt::Display,
+{
+    let mut items: Vec<(&mut Id, Location)> = items.collect();
     // Stable, so each id's occurrences stay in the order given.
     let mut by_id: Vec<u32> = (0..items.len() as u32).collect();
-    by_id.sort_by(|&a, &b| items[a as usize].0.as_str().cmp(items[b as usize].0));
+    let id = |i: u32| items[i as usize].0.as_ref();
+    by_id.sort_by(|&a, &b| id(a).cmp(id(b)));
     // Each later occurrence of an id, with its count so far.
     let mut repeats: Vec<(u32, usize)> = Vec::new();
-    for run in by_id.chunk_by(|&a, &b| items[a as usize].0 == items[b as usize].0) {
+    for run in by_id.chunk_by(|&a, &b| id(a) == id(b)) {
         repeats.extend(run.iter().enumerate().skip(1).map(|(n, &i)| (i, n + 1)));
     }
     repeats.sort_unstable();
-    let is_an_id = |name: &str| {
-        by_id
-            .binary_search_by(|&i| items[i as usize].0.as_str().cmp(name))
-            .is_ok()
-    };
+    let is_an_id = |name: &str| by_id.binary_search_by(|&i| id(i).cmp(name)).is_ok();
     let mut given: HashSet<String> = HashSet::new();
     let mut renames = Vec::with_capacity(repeats.len());
     for (i, n) in repeats {
-        let id = items[i as usize].0.as_str();
+        let id = id(i);
         let renamed = (n..)
             .map(|k| format!("{id}#{k}"))
             .find(|name| !is_an_id(name) && !given.contains(name))
@@ -395,8 +398,8 @@ pub fn make_ids_unique<'a>(items: impl Iterator<Item = (&'a mut String, &'a str)
         .into_iter()
         .map(|(i, renamed)| {
             let (id, path) = &mut items[i as usize];
-            let message = format!("{path}: id {id:?} renamed {renamed:?}");
-            **id = renamed;
+            let message = format!("{path}: id {:?} renamed {renamed:?}", (**id).as_ref());
+            **id = Id::from(renamed);
             message
         })
         .collect()

@@ -418,7 +418,7 @@ impl<'a> Ctx<'a> {
             .result
             .documents
             .iter()
-            .map(|d| d.outlet.as_str())
+            .map(|d| d.outlet.as_ref())
             .collect();
         Matrix {
             rows: rows
@@ -529,7 +529,7 @@ impl<'a> Ctx<'a> {
         let url = doc.url.as_deref();
         let (upstream, upstream_more) = self.upstreams(d);
         let dateline = doc.dateline.as_ref().map(|dl| {
-            let mut s = dl.place.clone();
+            let mut s = dl.place.to_string();
             if let Some(date) = &dl.date {
                 s.push_str(", ");
                 s.push_str(date);
@@ -588,7 +588,7 @@ impl<'a> Ctx<'a> {
                 tooltip.push_str(&format!(" — from {}", self.sentence_ref(*src)));
                 source = Some(SourceLink {
                     href: self.sentence_href(*src),
-                    outlet: other_doc.outlet.clone(),
+                    outlet: other_doc.outlet.to_string(),
                     tooltip: format!("source: {}", self.sentence_ref(*src)),
                 });
             }

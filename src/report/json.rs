@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{family_outlets, label_counts, outlet_count, round4, total_label_counts};
+use crate::article::Location;
 use crate::credits::Credit;
 use crate::dateline::Dateline;
 use crate::provenance::{Direction, DriftKind, OutletPair, Source, Upstream, UpstreamRef};
@@ -29,7 +30,7 @@ enum Record<'a> {
         published: Option<&'a str>,
         title: Option<&'a str>,
         url: Option<&'a str>,
-        path: &'a str,
+        path: &'a Location,
         sentences: usize,
         labels: BTreeMap<Label, usize>,
         dateline: Option<&'a Dateline>,
@@ -96,7 +97,7 @@ struct DriftJson<'a> {
 
 fn sentence_ref(result: &ScanResult, id: u32) -> (&str, u32) {
     let s = &result.sentences[id as usize];
-    (result.documents[s.doc as usize].id.as_str(), s.index)
+    (result.documents[s.doc as usize].id.as_ref(), s.index)
 }
 
 /// Generic over the writer: serde writes a record in many small pieces,
@@ -335,7 +336,7 @@ pub fn write(
             .iter()
             .map(|&m| {
                 let s = &result.sentences[m as usize];
-                (result.documents[s.doc as usize].id.as_str(), s.index)
+                (result.documents[s.doc as usize].id.as_ref(), s.index)
             })
             .collect();
         let outlets = family_outlets(result, id);

@@ -48,11 +48,7 @@ pub fn family_outlets(result: &ScanResult, family: usize) -> Vec<&str> {
     let mut outlets: Vec<&str> = result.families[family]
         .members
         .iter()
-        .map(|&m| {
-            result.documents[result.sentences[m as usize].doc as usize]
-                .outlet
-                .as_str()
-        })
+        .map(|&m| &*result.documents[result.sentences[m as usize].doc as usize].outlet)
         .collect();
     outlets.sort_unstable();
     outlets.dedup();
@@ -61,7 +57,7 @@ pub fn family_outlets(result: &ScanResult, family: usize) -> Vec<&str> {
 
 /// Number of distinct outlets.
 pub fn outlet_count(result: &ScanResult) -> usize {
-    let mut outlets: Vec<&str> = result.documents.iter().map(|d| d.outlet.as_str()).collect();
+    let mut outlets: Vec<&str> = result.documents.iter().map(|d| d.outlet.as_ref()).collect();
     outlets.sort_unstable();
     outlets.dedup();
     outlets.len()
