@@ -365,7 +365,9 @@ pub fn trace(
     // hundred bytes.
     let text = |s: u32| result.texts.get(s);
     let mut distinct: HashMap<(u32, u32), u32, FixedState> = HashMap::default();
-    let mut text_pairs: Vec<(&str, &str)> = Vec::new();
+    // Each distinct pair of texts by the sentences first seen with it: 8
+    // bytes, where its two `&str`s were 32.
+    let mut text_pairs: Vec<(u32, u32)> = Vec::new();
     // (copy, what it is compared with, their pair of texts)
     let compared: Vec<(u32, u32, u32)> = (0..n as u32)
         .filter_map(|s| {
@@ -385,7 +387,7 @@ pub fn trace(
                 return None;
             }
             let pair = *distinct.entry(numbers).or_insert_with(|| {
-                text_pairs.push((text(s), text(other)));
+                text_pairs.push((s, other));
                 text_pairs.len() as u32 - 1
             });
             Some((s, other, pair))
@@ -394,7 +396,7 @@ pub fn trace(
     drop(distinct);
     let changes: Vec<Vec<(DriftKind, String, String)>> = text_pairs
         .par_iter()
-        .map(|&(a, b)| changed_facts(a, b))
+        .map(|&(a, b)| changed_facts(text(a), text(b)))
         .collect();
     drop(text_pairs);
     // Each fact is entered for both sentences by where it was found, and

@@ -778,8 +778,12 @@ fn trace_sentences(
         }
     }
     drop(clustering.kept);
-    for (i, s) in sentences.iter_mut().enumerate() {
-        s.family = clustering.family_of[i];
+    for (f, family) in clustering.families.iter().enumerate() {
+        for &m in &family.members {
+            sentences[m as usize].family = Some(f as u32);
+        }
+    }
+    for s in sentences.iter_mut() {
         if let Some(m) = &s.best {
             s.label = m.reuse.into();
         }
