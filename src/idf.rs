@@ -98,43 +98,13 @@ pub fn common_words<'a>(
         .collect()
 }
 
-/// Each wording's content words less the common ones, back to back: the
-/// rewrite tier's LSH sets. LSH reads every set once per group of bands,
-/// and the common words are taken out once here, not at every read.
-#[derive(Debug, Default)]
-pub struct UncommonWords {
-    words: Vec<u32>,
-    /// Where each wording's words end in `words`.
-    ends: Vec<usize>,
-}
-
-impl UncommonWords {
-    /// The uncommon words of wordings `0..count`, whose content words are
-    /// `content(w)`.
-    pub fn of<'a>(
-        count: usize,
-        content: impl Fn(u32) -> &'a [u32],
-        common: &HashSet<u32, FixedState>,
-    ) -> UncommonWords {
-        let mut sets = UncommonWords {
-            words: Vec::new(),
-            ends: Vec::with_capacity(count),
-        };
-        for w in 0..count as u32 {
-            let words = content(w).iter().filter(|x| !common.contains(x));
-            sets.words.extend(words);
-            sets.ends.push(sets.words.len());
-        }
-        sets.words.shrink_to_fit();
-        sets
-    }
-
-    /// Wording `w`'s uncommon words, sorted.
-    pub fn of_wording(&self, w: u32) -> &[u32] {
-        let w = w as usize;
-        let start = if w == 0 { 0 } else { self.ends[w - 1] };
-        &self.words[start..self.ends[w]]
-    }
+/// A wording's content words less the common ones: its set in the rewrite
+/// tier's LSH.
+pub fn uncommon<'a>(
+    content: &'a [u32],
+    common: &'a HashSet<u32, FixedState>,
+) -> impl Iterator<Item = u32> + 'a {
+    content.iter().copied().filter(|x| !common.contains(x))
 }
 
 #[cfg(test)]
@@ -224,11 +194,13 @@ mod tests {
     }
 
     #[test]
-    fn uncommon_words_are_each_wordings_content_less_the_common() {
+    fn uncommon_words_are_the_content_less_the_common() {
         let content: [&[u32]; 4] = [&[1, 2, 3], &[], &[2, 9], &[4, 5]];
         let common: HashSet<u32, FixedState> = [2, 4, 5].into_iter().collect();
-        let sets = UncommonWords::of(content.len(), |w| content[w as usize], &common);
-        let found: Vec<&[u32]> = (0..4).map(|w| sets.of_wording(w)).collect();
+        let found: Vec<Vec<u32>> = content
+            .iter()
+            .map(|c| uncommon(c, &common).collect())
+            .collect();
         assert_eq!(found, [&[1, 3][..], &[], &[9], &[]]);
     }
 }

@@ -12,7 +12,7 @@
 //! 5. [`shingle`] and [`minhash`] turn sentences into signatures, in
 //!    parallel.
 //! 6. [`wording`] takes sentences with the same profile as one; [`lsh`]
-//!    groups the wordings' signatures into candidate pairs; [`similarity`]
+//!    groups the signatures of the wordings' [`sets`] into candidate pairs; [`similarity`]
 //!    verifies and labels them. With a model, [`semantic`] adds candidates
 //!    by meaning, comparing the [`claim`]s inside sentences too.
 //! 7. [`cluster`] links verified pairs into sentence families with a
@@ -46,6 +46,7 @@ pub mod report;
 pub mod scan;
 pub mod segment;
 pub mod semantic;
+pub mod sets;
 pub mod shingle;
 pub mod similarity;
 pub mod sorted;

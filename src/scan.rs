@@ -20,13 +20,14 @@ use crate::cluster::{self, Edge, Family};
 use crate::credits::{Credit, Wires};
 use crate::dateline::Dateline;
 use crate::draft::{DraftDocument, Drafter};
-use crate::idf::{common_words, Rarity, UncommonWords};
+use crate::idf::{common_words, uncommon, Rarity};
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
 use crate::pieces::{concat, Pieces};
 use crate::provenance::{self, Provenance};
 use crate::records::{RecordSpill, Records};
 use crate::semantic::{Semantic, SentenceVectors};
+use crate::sets::Sets;
 use crate::shingle::Profiles;
 use crate::similarity::{sentence_match, Reuse, Verifier};
 use crate::texts::{TextSpill, Texts};
@@ -549,16 +550,25 @@ fn trace_sentences(
     // Candidate pairs of wordings in disjoint lists, each sorted, per tier
     // and split further by LSH: merging them into one list would briefly
     // hold them twice over.
+    // Each tier's sets are copied out of the profiles first (see `sets`).
     let mut candidates: Vec<Vec<(u32, u32)>> = Vec::new();
+    let dir = config.temp_dir.as_deref();
+    let shingles = Sets::of(
+        wordings.len(),
+        |w| profile_of(w).shingles().iter().copied(),
+        dir,
+        "the verbatim tier's shingles",
+    )?;
     let verbatim = tier_candidates(
         &all_wordings,
         config,
         config.verbatim_threshold,
-        |w| profile_of(w).shingles().iter().copied(),
+        |w| shingles.get(w).iter().copied(),
         cross_outlet,
         &[],
         &mut stats.verbatim_banding,
     );
+    drop(shingles);
     if config.rewrites {
         let common = &common_words(
             all_wordings.iter().map(|&w| profile_of(w).content()),
@@ -569,28 +579,25 @@ fn trace_sentences(
         // Too few content words make no rewrite; and a wording whose words
         // are all common would share every band with every other such
         // wording (the MinHash of an empty set).
-        let sets = UncommonWords::of(
+        let sets = Sets::of(
             wordings.len(),
             |w| {
                 let content = profile_of(w).content();
-                if content.len() >= 3 {
-                    content
-                } else {
-                    &[]
-                }
+                uncommon(if content.len() >= 3 { content } else { &[] }, common)
             },
-            common,
-        );
+            dir,
+            "the rewrite tier's content words",
+        )?;
         let with_content: Vec<u32> = all_wordings
             .iter()
             .copied()
-            .filter(|&w| !sets.of_wording(w).is_empty())
+            .filter(|&w| !sets.get(w).is_empty())
             .collect();
         let rewrites = tier_candidates(
             &with_content,
             config,
             config.rewrite_threshold,
-            |w| sets.of_wording(w).iter().copied(),
+            |w| sets.get(w).iter().copied(),
             cross_outlet,
             &verbatim,
             &mut stats.rewrite_banding,
@@ -674,6 +681,7 @@ fn trace_sentences(
 
     progress.stage("verify", stats.candidate_pairs as u64);
     let rarity = Rarity::from_profiles(eligible.iter().map(|&i| profiles.get(i)));
+    drop(eligible);
     // One pair of texts: two sentences, or two of their claim views.
     let judge_texts = |a: u32, b: u32| {
         let sentence_profile = |i| profiles.get(i);
@@ -740,11 +748,10 @@ fn trace_sentences(
         }
         concat(pieces)
     };
-    let edges = sentence_edges(&wordings, &verified, outlet);
-    drop(verified);
+    let edges = sentence_edges(&wordings, verified, outlet);
     // What only finding and verifying pairs needed, freed before
     // clustering, where the heap is at its largest.
-    drop((wordings, eligible, outlet_index));
+    drop((wordings, outlet_index));
     progress.finish_stage();
     stats.verified_pairs = edges.len();
 
@@ -832,40 +839,44 @@ fn trace_sentences(
 }
 
 /// The edges of the sentences that the `verified` pairs of wordings stand
-/// for (see [`Wordings::sentence_pairs`]), with each pair's verdict. Each
-/// pair's count of edges is found first (each pair's sentence pairs are
-/// listed twice, once to count them: cheap beside judging the pair), so the
-/// edges are written into one vector of their exact length, in parallel: gathering them in pieces and
-/// moving those into one vector held millions of edges twice at the scan's
-/// peak, the freed pieces' pages kept by the allocator for a while.
+/// for (see [`Wordings::sentence_pairs`]), with each pair's verdict, in one
+/// vector of their exact length (each pair's sentence pairs are listed
+/// twice, once to count them: cheap beside judging the pair). The edges
+/// are written a slice of pairs at a time from the end, the pairs
+/// shrinking as the edges grow: this is where a scan's heap peaks, and the
+/// pairs whole beside all the edges (with a slice of them per pair, to
+/// write into in parallel) added one to the other. Their order is free:
+/// clustering orders the edges itself.
 fn sentence_edges(
     wordings: &Wordings,
-    verified: &[(u32, u32, Reuse, f64)],
+    mut verified: Vec<(u32, u32, Reuse, f64)>,
     outlet: impl Fn(u32) -> u32 + Sync,
 ) -> Vec<Edge> {
-    let counts: Vec<u32> = verified
+    let total = verified
         .par_iter()
-        .map(|&(v, w, _, _)| wordings.sentence_pairs(v, w, &outlet).len() as u32)
-        .collect();
-    let total = counts.iter().map(|&c| c as usize).sum();
-    let mut edges = vec![Edge::new(0, 0, Reuse::Verbatim, 0.0); total];
-    let mut slices: Vec<&mut [Edge]> = Vec::with_capacity(verified.len());
-    let mut rest = edges.as_mut_slice();
-    for count in counts {
-        let (slice, tail) = rest.split_at_mut(count as usize);
-        slices.push(slice);
-        rest = tail;
+        .map(|&(v, w, _, _)| wordings.sentence_pairs(v, w, &outlet).len())
+        .sum();
+    let mut edges = Vec::with_capacity(total);
+    while !verified.is_empty() {
+        let from = verified.len().saturating_sub(EDGES_SLICE);
+        edges.par_extend(verified[from..].par_iter().flat_map_iter(
+            |&(v, w, reuse, similarity)| {
+                wordings
+                    .sentence_pairs(v, w, &outlet)
+                    .into_iter()
+                    .map(move |(a, b)| Edge::new(a, b, reuse, similarity))
+            },
+        ));
+        verified.truncate(from);
+        verified.shrink_to_fit();
     }
-    slices
-        .into_par_iter()
-        .zip(verified)
-        .for_each(|(slice, &(v, w, reuse, similarity))| {
-            for (edge, (a, b)) in slice.iter_mut().zip(wordings.sentence_pairs(v, w, &outlet)) {
-                *edge = Edge::new(a, b, reuse, similarity);
-            }
-        });
+    debug_assert_eq!(edges.len(), total);
     edges
 }
+
+/// Verified pairs of wordings turned into edges at once, in
+/// [`sentence_edges`].
+const EDGES_SLICE: usize = 1 << 18;
 
 /// Marks sentences that repeat an earlier one of the same document word for
 /// word (page layouts repeat headlines and pull quotes). Words and figures
@@ -993,8 +1004,8 @@ mod tests {
         assert_eq!(capped.stats.candidate_pairs, 1);
     }
 
-    /// Written in place, the edges are what expanding each verified pair
-    /// of wordings in turn gives, in the same order.
+    /// Written a slice at a time, the edges are what expanding each
+    /// verified pair of wordings in turn gives, in some order.
     #[test]
     fn sentence_edges_are_the_verified_pairs_sentence_pairs() {
         // Four wordings: 0-2, 3-4, 5 and 6-9, from three outlets.
@@ -1009,7 +1020,7 @@ mod tests {
             .enumerate()
             .map(|(i, (v, w))| (v, w, kinds[i % 3], i as f64 / 16.0))
             .collect();
-        let expected: Vec<Edge> = verified
+        let mut expected: Vec<Edge> = verified
             .iter()
             .flat_map(|&(v, w, reuse, similarity)| {
                 wordings
@@ -1019,7 +1030,11 @@ mod tests {
             })
             .collect();
         assert!(expected.len() > verified.len(), "{expected:?}");
-        let got = sentence_edges(&wordings, &verified, |s| outlet[s as usize]);
+        let mut got = sentence_edges(&wordings, verified, |s| outlet[s as usize]);
+        // In any order: clustering orders them.
+        for edges in [&mut got, &mut expected] {
+            edges.sort_unstable_by_key(|e| (e.a, e.b));
+        }
         assert_eq!(got, expected);
     }
 }
