@@ -255,7 +255,7 @@ fn cluster_asking(
 ///
 /// A sentence's family is its members' to know: a family index per
 /// sentence, 8 bytes each, was the largest thing held here beside the
-/// edges (the heap of a 1 GB dump's scan peaks in this stage).
+/// edges, near the largest moment of a 1 GB dump's scan.
 fn assemble(n: usize, grouped: Vec<Vec<Grouped>>, edges: Vec<Edge>) -> Clustering {
     let mut root_of: Vec<u32> = vec![NO_ROOT; n];
     let mut kind_of: Vec<Reuse> = vec![Reuse::Verbatim; n];

@@ -843,8 +843,8 @@ fn trace_sentences(
 /// vector of their exact length (each pair's sentence pairs are listed
 /// twice, once to count them: cheap beside judging the pair). The edges
 /// are written a slice of pairs at a time from the end, the pairs
-/// shrinking as the edges grow: this is where a scan's heap peaks, and the
-/// pairs whole beside all the edges (with a slice of them per pair, to
+/// shrinking as the edges grow: this is near a scan's largest moment, and
+/// the pairs whole beside all the edges (with a slice of them per pair, to
 /// write into in parallel) added one to the other. Their order is free:
 /// clustering orders the edges itself.
 fn sentence_edges(

@@ -364,14 +364,14 @@ impl Corpus {
 /// It runs on a whole scan's documents, at its largest moment: the ids are
 /// compared through an index sorted by id, not copied into sets (two copies
 /// of every id were 40 MiB at 205,000 articles).
-pub fn make_ids_unique<'a, Id, Location>(
-    items: impl Iterator<Item = (&'a mut Id, Location)>,
+pub fn make_ids_unique<'a, Id, Place>(
+    items: impl Iterator<Item = (&'a mut Id, Place)>,
 ) -> Vec<String>
 where
     Id: AsRef<str> + From<String> + 'a,
-    Location: fmt::Display,
+    Place: fmt::Display,
 {
-    let mut items: Vec<(&mut Id, Location)> = items.collect();
+    let mut items: Vec<(&mut Id, Place)> = items.collect();
     // Stable, so each id's occurrences stay in the order given.
     let mut by_id: Vec<u32> = (0..items.len() as u32).collect();
     let id = |i: u32| items[i as usize].0.as_ref();
