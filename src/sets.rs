@@ -5,22 +5,26 @@
 //! of, each pass read the profiles' whole file (words, shingles, content
 //! words, names), and where that file and the heap did not fit in memory
 //! together, every pass read it from disk again: under a 1,300 MiB limit
-//! the candidates stage of the 1 GB dump took 9 times as long as without
-//! one. Copied out once, in wording order, a tier's sets are a fraction of
+//! the candidates stage of the 1 GB dump took 6 to 9 times as long as
+//! without one (59 s with the sets copied out, 4 times). Copied out once, in wording order, a tier's sets are a fraction of
 //! that file, and the passes read only them. (The rewrite tier's sets,
 //! content words less the common ones, were held in the heap.)
 
 use std::io;
 use std::path::Path;
 
+use crate::records::{RecordSpill, Records};
 use crate::spill::{Mapped, Spill};
 
-/// Sets of `u32`s, numbered from 0, in two mapped files: the values, and
-/// where each set's values end.
+/// Sets of `u32`s, numbered from 0, in temporary files: the values back to
+/// back, and where each set's values end (as [`crate::texts::Texts`] keeps
+/// texts).
 #[derive(Debug, Default)]
 pub struct Sets {
+    /// Where each set ends in `values`, in `u32`s; set `i` starts where
+    /// `i - 1` ends.
+    ends: Records<u64>,
     values: Mapped,
-    ends: Mapped,
 }
 
 impl Sets {
@@ -33,45 +37,40 @@ impl Sets {
         what: &'static str,
     ) -> io::Result<Sets> {
         let mut values = Spill::new(dir, what)?;
-        let mut ends = Spill::new(dir, what)?;
+        let mut ends = RecordSpill::new(dir, what)?;
         let mut buffer: Vec<u32> = Vec::new();
         for i in 0..count as u32 {
             buffer.clear();
             buffer.extend(set(i));
             values.write(bytemuck::cast_slice(&buffer))?;
-            let end = values.written() / size_of::<u32>() as u64;
-            ends.write(&end.to_ne_bytes())?;
+            ends.push(values.written() / size_of::<u32>() as u64)?;
         }
         Ok(Sets {
-            values: values.finish()?,
             ends: ends.finish()?,
+            values: values.finish()?,
         })
     }
 
     /// Set `i`'s values. Panics when there is no such set, like a slice.
     pub fn get(&self, i: u32) -> &[u32] {
-        let ends: &[u64] = words(&self.ends);
         let i = i as usize;
-        let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-        &words(&self.values)[start..ends[i] as usize]
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        // A mapping starts on a page boundary, so the values are aligned;
+        // an empty file is not mapped at all.
+        let values: &[u32] = match self.values.bytes() {
+            [] => &[],
+            bytes => bytemuck::cast_slice(bytes),
+        };
+        &values[start..self.ends[i] as usize]
     }
 
     /// How many sets there are.
     pub fn len(&self) -> usize {
-        words::<u64>(&self.ends).len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// A mapped file of `T`s written whole, as `T`s. A mapping starts on a page
-/// boundary, so it is aligned; an empty file is not mapped at all.
-fn words<T: bytemuck::Pod>(mapped: &Mapped) -> &[T] {
-    match mapped.bytes() {
-        [] => &[],
-        bytes => bytemuck::cast_slice(bytes),
+        self.ends.is_empty()
     }
 }
 
