@@ -55,6 +55,11 @@ impl<T> Pieces<T> {
         self.len == 0
     }
 
+    /// The last item pushed: a new piece is begun only to push an item.
+    pub fn last(&self) -> Option<&T> {
+        self.current.last()
+    }
+
     /// The items in order, in one vector of their exact length.
     pub fn into_vec(mut self) -> Vec<T> {
         self.full.push(self.current);
@@ -85,6 +90,7 @@ mod tests {
             let mut pieces = Pieces::default();
             for i in 0..n {
                 pieces.push([i as u32; WORDS]);
+                assert_eq!(pieces.last().map(|item| item[0]), Some(i as u32));
             }
             assert_eq!((pieces.len(), pieces.is_empty()), (n, n == 0));
             let all = pieces.into_vec();

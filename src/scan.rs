@@ -327,8 +327,6 @@ pub struct Segmenter<'a> {
     /// documents share it.
     outlets: HashMap<Arc<str>, u32>,
     outlet_of_document: Vec<u32>,
-    /// The last article's, whose file the next one's most likely shares.
-    last_location: Option<Location>,
     /// Short lines that recur across one outlet's articles are furniture;
     /// which ones is known once all are counted, so the sentences that
     /// might be are remembered with their line's key.
@@ -365,7 +363,6 @@ impl<'a> Segmenter<'a> {
             batch: Vec::with_capacity(DRAFT_BATCH),
             outlets: HashMap::new(),
             outlet_of_document: Vec::new(),
-            last_location: None,
             counter: RepeatCounter::default(),
             line_keys: Vec::new(),
             documents: Pieces::default(),
@@ -433,8 +430,8 @@ impl<'a> Segmenter<'a> {
                     best: None,
                 })?;
             }
-            let path = Location::new(&article.path, self.last_location.as_ref());
-            self.last_location = Some(path.clone());
+            // Most likely from the last article's file.
+            let path = Location::new(&article.path, self.documents.last().map(|d| &d.path));
             self.documents.push(Document {
                 id: article.id.into(),
                 outlet: outlet_name,
@@ -467,7 +464,6 @@ impl<'a> Segmenter<'a> {
             batch,
             outlets,
             outlet_of_document,
-            last_location: _,
             counter,
             line_keys,
             documents,
