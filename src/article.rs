@@ -1,10 +1,6 @@
 //! The article: the unit every input format is read into.
 
-use std::fmt;
-use std::num::NonZeroU32;
-use std::sync::Arc;
-
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 /// The longest article text a scan takes, 4 GiB: sentences keep their byte
 /// offsets as 32-bit numbers, 8 bytes less for each of millions.
@@ -48,85 +44,9 @@ impl Article {
     }
 }
 
-/// Where an article was read (its [`Article::path`]), as a scan keeps it for
-/// every article: the file's path, shared by the articles read from one
-/// file, and the line of a JSON Lines record. A dump's million articles
-/// from one file held a million copies of its path, 64 bytes each.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    file: Arc<str>,
-    line: Option<NonZeroU32>,
-}
-
-impl Location {
-    /// `path` taken apart into a file and a line where it ends in ":LINE"
-    /// as [`Location`]'s `Display` writes one (digits, no leading zero), so
-    /// that it is written back as given whatever it is. The file is
-    /// `last`'s when it is the same, as it is for every record of a dump.
-    pub fn new(path: &str, last: Option<&Location>) -> Location {
-        let (file, line) = match path.rsplit_once(':') {
-            Some((file, digits))
-                if !digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                match digits.parse::<NonZeroU32>() {
-                    Ok(line) => (file, Some(line)),
-                    Err(_) => (path, None),
-                }
-            }
-            _ => (path, None),
-        };
-        let file = match last {
-            Some(last) if &*last.file == file => Arc::clone(&last.file),
-            _ => Arc::from(file),
-        };
-        Location { file, line }
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
-        match self.line {
-            Some(line) => write!(f, ":{line}"),
-            None => Ok(()),
-        }
-    }
-}
-
-/// As the path it was made from.
-impl Serialize for Location {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// Any path is written back as given, whether it was taken apart or
-        /// not.
-        #[test]
-        fn locations_are_written_as_their_paths(path in "[a-z/:.0-9]{0,12}(:[0-9]{1,11})?") {
-            prop_assert_eq!(Location::new(&path, None).to_string(), path);
-        }
-    }
-
-    #[test]
-    fn records_of_one_file_share_its_path() {
-        let first = Location::new("dump.jsonl:1", None);
-        let second = Location::new("dump.jsonl:2", Some(&first));
-        assert!(Arc::ptr_eq(&first.file, &second.file));
-        assert_eq!(second.line, NonZeroU32::new(2));
-        let other = Location::new("other.jsonl:3", Some(&second));
-        assert!(!Arc::ptr_eq(&other.file, &second.file));
-        // Not a line as Display writes one: kept whole.
-        for path in ["a:0", "a:01", "a:", "a:4294967296", "a:1x"] {
-            assert_eq!(Location::new(path, None).line, None, "{path}");
-        }
-    }
 
     #[test]
     fn text_is_cut_at_a_character_boundary() {

@@ -37,6 +37,17 @@ pub enum CreditKind {
 }
 
 impl CreditKind {
+    /// Every kind, each at its discriminant (`kind as usize`).
+    pub const ALL: [CreditKind; 7] = [
+        CreditKind::Dateline,
+        CreditKind::Byline,
+        CreditKind::CreditLine,
+        CreditKind::Contributed,
+        CreditKind::ReportedBy,
+        CreditKind::Via,
+        CreditKind::Copyright,
+    ];
+
     /// Whether the credit covers the whole article (a dateline, byline or
     /// credit line) rather than the one sentence it stands in ("as reported
     /// by", "via").

@@ -29,6 +29,7 @@ pub mod clean;
 pub mod cluster;
 pub mod credits;
 pub mod dateline;
+pub mod documents;
 mod draft;
 pub mod embed;
 pub mod eval;

@@ -229,8 +229,16 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     };
     let mut input = read_into(inputs, &options, &read, spill_note, &mut segmenter)?;
     let mut result = segmenter.finish()?;
-    input.renamed_ids =
-        ingest::make_ids_unique(result.documents.iter_mut().map(|d| (&mut d.id, &d.path)));
+    let renames = ingest::make_ids_unique(result.documents.iter().map(|d| d.id));
+    input.renamed_ids = renames
+        .into_iter()
+        .map(|(d, renamed)| {
+            let doc = result.documents.get(d as usize);
+            let note = ingest::renamed_note(doc.path, doc.id, &renamed);
+            result.documents.rename(d as usize, renamed);
+            note
+        })
+        .collect();
     for (what, list) in [
         ("skipped", &input.skipped),
         ("truncated (--max-doc-bytes)", &input.truncated),

@@ -258,18 +258,17 @@ pub fn trace(
     let published: Vec<Option<i64>> = result
         .documents
         .iter()
-        .map(|d| d.published.as_deref().and_then(parse_published))
+        .map(|d| d.published.and_then(parse_published))
         .collect();
     // Asked once per outlet, not per document: a dump has few outlets, and
     // each answer compares the name with every agency's.
     let mut agency_of: HashMap<&str, Option<String>> = HashMap::new();
-    let wire_of_doc: Vec<Option<String>> = result
-        .documents
-        .iter()
+    let wire_of_doc: Vec<Option<String>> = (0..result.documents.len())
         .map(|d| {
+            let outlet = result.documents.outlet(d);
             agency_of
-                .entry(d.outlet.as_ref())
-                .or_insert_with(|| wires.agency_of_outlet(&d.outlet))
+                .entry(outlet)
+                .or_insert_with(|| wires.agency_of_outlet(outlet))
                 .clone()
         })
         .collect();
@@ -453,7 +452,7 @@ pub fn trace(
             let (from, from_outlet) = match &prov.source_of[s as usize] {
                 Some(Source::Sentence(src)) if doc_of(*src) != d => {
                     let e = doc_of(*src);
-                    let outlet = result.documents[e].outlet.as_ref();
+                    let outlet = result.documents.outlet(e);
                     (UpstreamRef::Document(e as u32), outlet)
                 }
                 Some(Source::Agency(f)) => {
@@ -463,7 +462,7 @@ pub fn trace(
                 _ => continue,
             };
             *counts.entry(from).or_default() += 1;
-            *pairs.entry((from_outlet, doc.outlet.as_ref())).or_default() += 1;
+            *pairs.entry((from_outlet, doc.outlet)).or_default() += 1;
         }
         let mut counts: Vec<UpstreamCount> = counts
             .into_iter()
@@ -513,17 +512,19 @@ pub fn trace(
 /// member is credited by its article's dateline, byline or credit line, or
 /// by an attribution inside the sentence itself.
 fn most_credited(result: &ScanResult, members: &[u32]) -> Option<String> {
-    let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut votes: BTreeMap<Box<str>, usize> = BTreeMap::new();
     for &m in members {
         let s = &result.sentences[m as usize];
-        let mut credited: Vec<&str> = result.documents[s.doc as usize]
-            .credits
-            .iter()
+        let mut credited: Vec<Box<str>> = result
+            .documents
+            .get(s.doc as usize)
+            .credits()
+            .into_iter()
             .filter(|c| {
                 c.kind.covers_article()
                     || (c.start < s.span.end as usize && (s.span.start as usize) < c.end)
             })
-            .map(|c| &*c.agency)
+            .map(|c| c.agency)
             .collect();
         credited.sort_unstable();
         credited.dedup();
@@ -533,8 +534,8 @@ fn most_credited(result: &ScanResult, members: &[u32]) -> Option<String> {
     }
     votes
         .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
-        .map(|(a, _)| a.to_owned())
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(a, _)| a.into())
 }
 
 /// Facts of `a` that `b` states differently: values only one side has,

@@ -6,24 +6,23 @@ use std::io;
 use std::mem::take;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::article::{Article, Location, MAX_TEXT_BYTES};
+use crate::article::{Article, MAX_TEXT_BYTES};
 use crate::boilerplate::{Boilerplate, RepeatCounter};
 use crate::claim::ClaimViews;
 use crate::cluster::{self, Edge, Family};
-use crate::credits::{Credit, Wires};
-use crate::dateline::Dateline;
+use crate::credits::Wires;
+use crate::documents::{DocumentSpill, NewDocument};
 use crate::draft::{DraftDocument, Drafter};
 use crate::idf::{common_words, uncommon, Rarity};
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
-use crate::pieces::{concat, Pieces};
+use crate::pieces::concat;
 use crate::provenance::{self, Provenance};
 use crate::records::{RecordSpill, Records};
 use crate::semantic::{Semantic, SentenceVectors};
@@ -205,25 +204,7 @@ pub struct Sentence {
     pub best: Option<Match>,
 }
 
-/// An article as a scan keeps it, one for every article to the end: its
-/// text is in the sentences, and its strings are boxed at their length
-/// (`Box<str>`, 8 bytes less than a `String` and no spare room), its
-/// outlet's name shared with the outlet's other articles.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Document {
-    pub id: Box<str>,
-    pub outlet: Arc<str>,
-    pub published: Option<Box<str>>,
-    pub title: Option<Box<str>>,
-    pub url: Option<Box<str>>,
-    pub path: Location,
-    pub dateline: Option<Dateline>,
-    /// Wire credits in the article's own text.
-    pub credits: Box<[Credit]>,
-    pub hard_wrapped: bool,
-    /// Sentence ids of this document.
-    pub sentences: Range<u32>,
-}
+pub use crate::documents::{Document, Documents};
 
 /// Counts worth a line in the summary.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -245,7 +226,8 @@ pub struct Stats {
 
 #[derive(Debug, Default)]
 pub struct ScanResult {
-    pub documents: Vec<Document>,
+    /// In temporary files (see [`crate::documents`]).
+    pub documents: Documents,
     /// In a temporary file (see [`crate::records`]).
     pub sentences: Records<Sentence>,
     /// Each sentence's display text (its span with whitespace collapsed),
@@ -309,13 +291,13 @@ pub enum SegmentProgress {
 }
 
 /// The pipeline's first stage, fed one article at a time: it drafts the
-/// articles a batch at a time on all threads, spills their sentences'
-/// texts and records, and keeps only their documents, so a scan's memory
-/// does not grow with the articles' texts. [`Segmenter::finish`] runs the
-/// rest of the pipeline. The sentences' texts, profiles and records are
-/// spilled to temporary files in [`ScanConfig::temp_dir`] (see
-/// [`crate::spill`] and [`crate::records`]), and the only errors are those
-/// files'.
+/// articles a batch at a time on all threads and spills their documents
+/// and their sentences' texts and records, so a scan's memory does not
+/// grow with the articles' texts. [`Segmenter::finish`] runs the rest of
+/// the pipeline. The documents and the sentences' texts, profiles and
+/// records are spilled to temporary files in [`ScanConfig::temp_dir`] (see
+/// [`crate::spill`], [`crate::records`] and [`crate::documents`]), and the
+/// only errors are those files'.
 pub struct Segmenter<'a> {
     config: &'a ScanConfig,
     progress: &'a dyn Progress,
@@ -323,16 +305,15 @@ pub struct Segmenter<'a> {
     drafter: Drafter<'a>,
     spill: TextSpill,
     batch: Vec<Article>,
-    /// Index of each outlet, in the order first seen, by its name as the
-    /// documents share it.
-    outlets: HashMap<Arc<str>, u32>,
+    /// Index of each outlet, in the order first seen, by its name.
+    outlets: HashMap<String, u32>,
     outlet_of_document: Vec<u32>,
     /// Short lines that recur across one outlet's articles are furniture;
     /// which ones is known once all are counted, so the sentences that
     /// might be are remembered with their line's key.
     counter: RepeatCounter,
     line_keys: Vec<(u32, u64)>,
-    documents: Pieces<Document>,
+    documents: DocumentSpill,
     sentences: RecordSpill<Sentence>,
 }
 
@@ -365,7 +346,7 @@ impl<'a> Segmenter<'a> {
             outlet_of_document: Vec::new(),
             counter: RepeatCounter::default(),
             line_keys: Vec::new(),
-            documents: Pieces::default(),
+            documents: DocumentSpill::new(config.temp_dir.as_deref())?,
             sentences: RecordSpill::new(config.temp_dir.as_deref(), "sentence records")?,
         })
     }
@@ -396,15 +377,8 @@ impl<'a> Segmenter<'a> {
             .collect();
         for (article, d) in drafted {
             let doc = self.documents.len();
-            let (outlet_name, outlet) = match self.outlets.get_key_value(article.outlet.as_str()) {
-                Some((name, &outlet)) => (Arc::clone(name), outlet),
-                None => {
-                    let (name, next) =
-                        (Arc::<str>::from(article.outlet), self.outlets.len() as u32);
-                    self.outlets.insert(Arc::clone(&name), next);
-                    (name, next)
-                }
-            };
+            let next = self.outlets.len() as u32;
+            let outlet = *self.outlets.entry(article.outlet).or_insert(next);
             self.outlet_of_document.push(outlet);
             self.counter
                 .add_document(outlet, d.sentences.iter().filter_map(|s| s.line_key));
@@ -430,20 +404,18 @@ impl<'a> Segmenter<'a> {
                     best: None,
                 })?;
             }
-            // Most likely from the last article's file.
-            let path = Location::new(&article.path, self.documents.last().map(|d| &d.path));
-            self.documents.push(Document {
-                id: article.id.into(),
-                outlet: outlet_name,
-                published: article.published.map(Into::into),
-                title: article.title.map(Into::into),
-                url: article.url.map(Into::into),
-                path,
-                dateline: d.dateline,
-                credits: d.credits.into(),
+            self.documents.push(NewDocument {
+                id: &article.id,
+                outlet,
+                published: article.published.as_deref(),
+                title: article.title.as_deref(),
+                url: article.url.as_deref(),
+                path: &article.path,
+                dateline: d.dateline.as_ref(),
+                credits: &d.credits,
                 hard_wrapped: d.hard_wrapped,
                 sentences: first..self.sentences.len() as u32,
-            });
+            })?;
         }
         self.batch.reserve(DRAFT_BATCH);
         Ok(())
@@ -469,8 +441,12 @@ impl<'a> Segmenter<'a> {
             documents,
             sentences,
         } = self;
-        drop((drafter, batch, outlets));
-        let (documents, mut sentences) = (documents.into_vec(), sentences.finish()?);
+        drop((drafter, batch));
+        let mut names = vec![Box::<str>::from(""); outlets.len()];
+        for (name, outlet) in outlets {
+            names[outlet as usize] = name.into();
+        }
+        let (documents, mut sentences) = (documents.finish(names)?, sentences.finish()?);
         let texts = spill.finish()?;
         let repeated = counter.repeated(config.boilerplate_min_documents);
         for (id, key) in line_keys {
@@ -494,7 +470,7 @@ impl<'a> Segmenter<'a> {
 /// The pipeline after segmenting: fingerprints, candidates, verification,
 /// clusters and provenance.
 fn trace_sentences(
-    documents: Vec<Document>,
+    documents: Documents,
     mut sentences: Records<Sentence>,
     texts: Texts,
     outlet_of_document: &[u32],
@@ -610,7 +586,7 @@ fn trace_sentences(
             .collect(),
     );
     progress.finish_stage();
-    let outlet_of = |i: u32| &documents[sentences[i as usize].doc as usize].outlet;
+    let outlet_of = |i: u32| documents.outlet(sentences[i as usize].doc as usize);
     let mut views = ClaimViews::none(sentences.len());
     let vectors = match (&config.semantic, config.rewrites) {
         (Some(semantic), true) => {
@@ -795,7 +771,7 @@ fn trace_sentences(
     for i in 0..sentences.len() {
         if let Some(first) = sentences[i].repeat_of {
             let first = &sentences
-                [documents[sentences[i].doc as usize].sentences.start as usize + first as usize];
+                [documents.sentences(sentences[i].doc as usize).start as usize + first as usize];
             let (label, family, best) = (first.label, first.family, first.best);
             let s = &mut sentences[i];
             if s.boilerplate.is_none() {
@@ -877,11 +853,11 @@ const EDGES_SLICE: usize = 1 << 18;
 /// Marks sentences that repeat an earlier one of the same document word for
 /// word (page layouts repeat headlines and pull quotes). Words and figures
 /// are compared, punctuation is not.
-fn mark_repeats(documents: &[Document], sentences: &mut [Sentence], profiles: &Profiles) {
+fn mark_repeats(documents: &Documents, sentences: &mut [Sentence], profiles: &Profiles) {
     // One map for all documents, cleared between them: most documents
     // have a few dozen sentences, and a map of their own grew in steps.
     let mut first: HashMap<u64, u32, FixedState> = HashMap::default();
-    for d in documents {
+    for d in documents.iter() {
         first.clear();
         for id in d.sentences.clone() {
             let profile = profiles.get(id);
@@ -931,13 +907,13 @@ fn tier_candidates<S: IntoIterator<Item = u32>>(
 mod tests {
     use super::*;
 
-    /// The sizes the README's memory figures are made of: a scan holds one
-    /// sentence record per sentence and one document per article.
+    /// The size the README's figures of the records' file are made of: a
+    /// scan keeps one sentence record per sentence (and one document record
+    /// per article: see `documents`).
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn record_sizes() {
-        use std::mem::size_of;
-        assert_eq!((size_of::<Sentence>(), size_of::<Document>()), (56, 200));
+        assert_eq!(std::mem::size_of::<Sentence>(), 56);
     }
 
     /// Sentences that share only words most sentences have are not even
@@ -984,7 +960,7 @@ mod tests {
         let default = ScanConfig::default();
         let result = scanned(default.common_word_share, default.common_word_cap);
         let family =
-            |doc: usize| result.sentences[result.documents[doc].sentences.start as usize].family;
+            |doc: usize| result.sentences[result.documents.sentences(doc).start as usize].family;
         assert!(family(200).is_some() && family(200) == family(201));
         assert_eq!(result.stats.candidate_pairs, 1);
         // No word is common in more than all wordings, unless the cap says

@@ -14,7 +14,7 @@ mod walk;
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
-    fmt, fs,
+    fs,
     io::{self, BufRead, Read},
     path::{Path, PathBuf},
 };
@@ -352,29 +352,33 @@ impl Inputs {
 
 impl Corpus {
     fn unique(mut articles: Vec<Article>, mut input: InputSummary) -> Corpus {
-        input.renamed_ids = make_ids_unique(articles.iter_mut().map(|a| (&mut a.id, &*a.path)));
+        let renames = make_ids_unique(articles.iter().map(|a| a.id.as_str()));
+        input.renamed_ids = renames
+            .into_iter()
+            .map(|(i, renamed)| {
+                let article = &mut articles[i as usize];
+                let note = renamed_note(&article.path, &article.id, &renamed);
+                article.id = renamed;
+                note
+            })
+            .collect();
         Corpus { articles, input }
     }
 }
 
-/// Renames ids that are not unique "id#2", "id#3", ... in the order given,
-/// skipping names another article already has or was given; `items` are
-/// `(id, path)`. Returns what was renamed, "path: id \"a\" renamed \"a#2\"".
+/// New ids for the `ids` that are not unique: "id#2", "id#3", ... in the
+/// order given, skipping names another item already has or was given.
+/// Returns each renamed item's index and new id, in order; the caller
+/// renames them (and tells of it with [`renamed_note`]).
 ///
-/// It runs on a whole scan's documents, at its largest moment: the ids are
-/// compared through an index sorted by id, not copied into sets (two copies
-/// of every id were 40 MiB at 205,000 articles).
-pub fn make_ids_unique<'a, Id, Place>(
-    items: impl Iterator<Item = (&'a mut Id, Place)>,
-) -> Vec<String>
-where
-    Id: AsRef<str> + From<String> + 'a,
-    Place: fmt::Display,
-{
-    let mut items: Vec<(&mut Id, Place)> = items.collect();
+/// It runs on a whole scan's documents: the ids are compared through an
+/// index sorted by id, not copied into sets (two copies of every id were
+/// 40 MiB at 205,000 articles).
+pub fn make_ids_unique<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<(u32, String)> {
+    let ids: Vec<&str> = ids.collect();
     // Stable, so each id's occurrences stay in the order given.
-    let mut by_id: Vec<u32> = (0..items.len() as u32).collect();
-    let id = |i: u32| items[i as usize].0.as_ref();
+    let mut by_id: Vec<u32> = (0..ids.len() as u32).collect();
+    let id = |i: u32| ids[i as usize];
     by_id.sort_by(|&a, &b| id(a).cmp(id(b)));
     // Each later occurrence of an id, with its count so far.
     let mut repeats: Vec<(u32, usize)> = Vec::new();
@@ -395,14 +399,12 @@ where
         renames.push((i, renamed));
     }
     renames
-        .into_iter()
-        .map(|(i, renamed)| {
-            let (id, path) = &mut items[i as usize];
-            let message = format!("{path}: id {:?} renamed {renamed:?}", (**id).as_ref());
-            **id = Id::from(renamed);
-            message
-        })
-        .collect()
+}
+
+/// What the warning says of an id [`make_ids_unique`] renamed:
+/// "path: id \"a\" renamed \"a#2\"".
+pub fn renamed_note(path: &str, id: &str, renamed: &str) -> String {
+    format!("{path}: id {id:?} renamed {renamed:?}")
 }
 
 /// Reads one file's bytes as if they came from a file called `name`: the
@@ -1147,20 +1149,11 @@ mod tests {
     /// skips "x#2", taken, to "x#3", so the third, counted 3, takes "x#4".
     #[test]
     fn renamed_ids_are_unique_among_themselves_too() {
-        let mut ids: Vec<String> = ["x", "x#2", "x", "y", "x", "y"]
-            .into_iter()
-            .map(String::from)
-            .collect();
-        let paths: Vec<String> = (1..=ids.len()).map(|n| format!("d.jsonl:{n}")).collect();
-        let renamed = make_ids_unique(ids.iter_mut().zip(paths.iter().map(String::as_str)));
-        assert_eq!(ids, ["x", "x#2", "x#3", "y", "x#4", "y#2"]);
+        let ids = ["x", "x#2", "x", "y", "x", "y"];
+        let renamed = make_ids_unique(ids.into_iter());
         assert_eq!(
             renamed,
-            [
-                "d.jsonl:3: id \"x\" renamed \"x#3\"",
-                "d.jsonl:5: id \"x\" renamed \"x#4\"",
-                "d.jsonl:6: id \"y\" renamed \"y#2\"",
-            ]
+            [(2, "x#3".into()), (4, "x#4".into()), (5, "y#2".into())]
         );
     }
 

@@ -202,7 +202,7 @@ struct ArticleView<'a> {
     url: Option<&'a str>,
     url_is_link: bool,
     dateline: Option<String>,
-    credits: Vec<CreditView<'a>>,
+    credits: Vec<CreditView>,
     shares: Vec<Share>,
     upstream: Vec<UpstreamView<'a>>,
     upstream_more: usize,
@@ -210,10 +210,10 @@ struct ArticleView<'a> {
     sentences_more: usize,
 }
 
-struct CreditView<'a> {
-    agency: &'a str,
+struct CreditView {
+    agency: Box<str>,
     kind: &'static str,
-    text: &'a str,
+    text: Box<str>,
 }
 
 struct SentenceView<'a> {
@@ -247,7 +247,7 @@ fn build<'a>(result: &'a ScanResult, input: &InputSummary, options: HtmlOptions)
     // Articles: most shared first.
     let shared = |d: usize| {
         let c = label_counts(result, d);
-        let n = result.documents[d].sentences.len();
+        let n = result.documents.sentences(d).len();
         let reused: usize = c.iter().filter(|(l, _)| l.is_reuse()).map(|(_, n)| n).sum();
         (reused as f64 / n.max(1) as f64, reused)
     };
@@ -327,13 +327,13 @@ impl<'a> Ctx<'a> {
 
     fn sentence_ref(&self, id: u32) -> String {
         let s = &self.result.sentences[id as usize];
-        let doc = &self.result.documents[s.doc as usize];
+        let doc = self.result.documents.get(s.doc as usize);
         format!("{} ({}, sentence {})", doc.outlet, doc.id, s.index)
     }
 
     fn article_row(&self, d: usize) -> ArticleRow<'a> {
         let result = self.result;
-        let doc = &result.documents[d];
+        let doc = result.documents.get(d);
         let counts = label_counts(result, d);
         let n = doc.sentences.len();
         let reused: usize = counts
@@ -350,8 +350,8 @@ impl<'a> Ctx<'a> {
         let (upstream, upstream_more) = self.upstreams(d);
         ArticleRow {
             doc: d,
-            id: &doc.id,
-            outlet: &doc.outlet,
+            id: doc.id,
+            outlet: doc.outlet,
             sentences: n,
             shares,
             shared_pct: pct(reused, n),
@@ -370,10 +370,10 @@ impl<'a> Ctx<'a> {
             .take(MAX_UPSTREAMS)
             .map(|u| match &u.source {
                 UpstreamRef::Document(e) => {
-                    let other = &result.documents[*e as usize];
+                    let other = result.documents.get(*e as usize);
                     UpstreamView {
-                        name: &other.id,
-                        outlet: Some(&other.outlet),
+                        name: other.id,
+                        outlet: Some(other.outlet),
                         href: self.doc_href(*e as usize),
                         agency: false,
                         in_corpus: true,
@@ -417,8 +417,9 @@ impl<'a> Ctx<'a> {
         let outlets: HashSet<&str> = self
             .result
             .documents
+            .outlets()
             .iter()
-            .map(|d| d.outlet.as_ref())
+            .map(|o| &**o)
             .collect();
         Matrix {
             rows: rows
@@ -446,16 +447,18 @@ impl<'a> Ctx<'a> {
     }
 
     fn outlet_of(&self, id: u32) -> &'a str {
-        &self.result.documents[self.result.sentences[id as usize].doc as usize].outlet
+        self.result
+            .documents
+            .outlet(self.result.sentences[id as usize].doc as usize)
     }
 
     fn member(&self, id: u32) -> MemberView<'a> {
         let s = &self.result.sentences[id as usize];
-        let doc = &self.result.documents[s.doc as usize];
+        let doc = self.result.documents.get(s.doc as usize);
         MemberView {
-            doc_id: &doc.id,
-            outlet: &doc.outlet,
-            published: doc.published.as_deref(),
+            doc_id: doc.id,
+            outlet: doc.outlet,
+            published: doc.published,
             index: s.index,
             label: s.label.as_str(),
             href: self.sentence_href(id).filter(|h| h.starts_with("#s-")),
@@ -519,16 +522,16 @@ impl<'a> Ctx<'a> {
 
     fn article(&self, d: usize) -> ArticleView<'a> {
         let result = self.result;
-        let doc = &result.documents[d];
+        let doc = result.documents.get(d);
         let ids = doc.sentences.start..doc.sentences.end;
         let sentences = ids
             .clone()
             .take(MAX_SENTENCES)
             .map(|id| self.sentence(id))
             .collect();
-        let url = doc.url.as_deref();
+        let url = doc.url;
         let (upstream, upstream_more) = self.upstreams(d);
-        let dateline = doc.dateline.as_ref().map(|dl| {
+        let dateline = doc.dateline().map(|dl| {
             let mut s = dl.place.to_string();
             if let Some(date) = &dl.date {
                 s.push_str(", ");
@@ -543,20 +546,20 @@ impl<'a> Ctx<'a> {
         });
         ArticleView {
             doc: d,
-            id: &doc.id,
-            outlet: &doc.outlet,
-            title: doc.title.as_deref(),
-            published: doc.published.as_deref(),
+            id: doc.id,
+            outlet: doc.outlet,
+            title: doc.title,
+            published: doc.published,
             url,
             url_is_link: url.is_some_and(is_web_address),
             dateline,
             credits: doc
-                .credits
-                .iter()
+                .credits()
+                .into_iter()
                 .map(|c| CreditView {
-                    agency: &c.agency,
+                    agency: c.agency,
                     kind: credit_kind(c.kind),
-                    text: &c.text,
+                    text: c.text,
                 })
                 .collect(),
             shares: shares(&label_counts(result, d)),
@@ -584,7 +587,9 @@ impl<'a> Ctx<'a> {
         let mut agency = None;
         match &result.provenance.source_of[id as usize] {
             Some(Source::Sentence(src)) => {
-                let other_doc = &result.documents[result.sentences[*src as usize].doc as usize];
+                let other_doc = result
+                    .documents
+                    .get(result.sentences[*src as usize].doc as usize);
                 tooltip.push_str(&format!(" — from {}", self.sentence_ref(*src)));
                 source = Some(SourceLink {
                     href: self.sentence_href(*src),

@@ -12,7 +12,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{family_outlets, label_counts, outlet_count, round4, total_label_counts};
-use crate::article::Location;
 use crate::credits::Credit;
 use crate::dateline::Dateline;
 use crate::provenance::{Direction, DriftKind, OutletPair, Source, Upstream, UpstreamRef};
@@ -30,7 +29,7 @@ enum Record<'a> {
         published: Option<&'a str>,
         title: Option<&'a str>,
         url: Option<&'a str>,
-        path: &'a Location,
+        path: &'a str,
         sentences: usize,
         labels: BTreeMap<Label, usize>,
         dateline: Option<&'a Dateline>,
@@ -97,7 +96,7 @@ struct DriftJson<'a> {
 
 fn sentence_ref(result: &ScanResult, id: u32) -> (&str, u32) {
     let s = &result.sentences[id as usize];
-    (result.documents[s.doc as usize].id.as_ref(), s.index)
+    (result.documents.id(s.doc as usize), s.index)
 }
 
 /// Generic over the writer: serde writes a record in many small pieces,
@@ -110,25 +109,25 @@ fn write_record<W: Write + ?Sized>(out: &mut W, record: &Record) -> io::Result<(
 
 /// One `document` record and its `sentence` records.
 fn write_document(out: &mut Vec<u8>, result: &ScanResult, d: usize) -> io::Result<()> {
-    let doc = &result.documents[d];
+    let doc = result.documents.get(d);
     let mut line = |record: &Record| write_record(&mut *out, record);
     line(&Record::Document {
-        id: &doc.id,
-        outlet: &doc.outlet,
-        published: doc.published.as_deref(),
-        title: doc.title.as_deref(),
-        url: doc.url.as_deref(),
-        path: &doc.path,
+        id: doc.id,
+        outlet: doc.outlet,
+        published: doc.published,
+        title: doc.title,
+        url: doc.url,
+        path: doc.path,
         sentences: doc.sentences.len(),
         labels: label_counts(result, d),
-        dateline: doc.dateline.as_ref(),
-        credits: &doc.credits,
+        dateline: doc.dateline().as_ref(),
+        credits: &doc.credits(),
         upstream: result.provenance.upstream[d]
             .iter()
             .map(|u| UpstreamJson {
                 from: match &u.source {
                     UpstreamRef::Document(e) => SourceJsonRef::Document {
-                        doc: &result.documents[*e as usize].id,
+                        doc: result.documents.id(*e as usize),
                     },
                     UpstreamRef::Agency(up) => SourceJsonRef::Agency {
                         agency: &up.agency,
@@ -140,7 +139,7 @@ fn write_document(out: &mut Vec<u8>, result: &ScanResult, d: usize) -> io::Resul
             .collect(),
     })?;
     for id in doc.sentences.start as usize..doc.sentences.end as usize {
-        write_sentence(out, result, &doc.id, id);
+        write_sentence(out, result, doc.id, id);
     }
     Ok(())
 }
@@ -336,7 +335,7 @@ pub fn write(
             .iter()
             .map(|&m| {
                 let s = &result.sentences[m as usize];
-                (result.documents[s.doc as usize].id.as_ref(), s.index)
+                (result.documents.id(s.doc as usize), s.index)
             })
             .collect();
         let outlets = family_outlets(result, id);
@@ -449,7 +448,7 @@ mod tests {
     fn reference(result: &ScanResult, id: usize) -> Vec<u8> {
         let s = &result.sentences[id];
         let record = Reference::Sentence {
-            doc: &result.documents[s.doc as usize].id,
+            doc: result.documents.id(s.doc as usize),
             index: s.index,
             start: s.span.start,
             end: s.span.end,
@@ -533,7 +532,7 @@ mod tests {
             write_sentence(
                 &mut written,
                 &result,
-                &result.documents[s.doc as usize].id,
+                result.documents.id(s.doc as usize),
                 id,
             );
             assert_eq!(

@@ -12,7 +12,7 @@ use crate::scan::{Label, ScanResult, Sentence};
 
 /// Sentences per label for one document (all labels present, zero or not).
 pub fn label_counts(result: &ScanResult, doc: usize) -> BTreeMap<Label, usize> {
-    count_labels(&result.sentences[range(&result.documents[doc].sentences)])
+    count_labels(&result.sentences[range(&result.documents.sentences(doc))])
 }
 
 /// Sentences per label over the whole corpus.
@@ -48,7 +48,11 @@ pub fn family_outlets(result: &ScanResult, family: usize) -> Vec<&str> {
     let mut outlets: Vec<&str> = result.families[family]
         .members
         .iter()
-        .map(|&m| &*result.documents[result.sentences[m as usize].doc as usize].outlet)
+        .map(|&m| {
+            result
+                .documents
+                .outlet(result.sentences[m as usize].doc as usize)
+        })
         .collect();
     outlets.sort_unstable();
     outlets.dedup();
@@ -57,10 +61,7 @@ pub fn family_outlets(result: &ScanResult, family: usize) -> Vec<&str> {
 
 /// Number of distinct outlets.
 pub fn outlet_count(result: &ScanResult) -> usize {
-    let mut outlets: Vec<&str> = result.documents.iter().map(|d| d.outlet.as_ref()).collect();
-    outlets.sort_unstable();
-    outlets.dedup();
-    outlets.len()
+    result.documents.outlets().len()
 }
 
 fn range(r: &std::ops::Range<u32>) -> std::ops::Range<usize> {

@@ -112,7 +112,7 @@ pub fn write(
     let mut order: Vec<usize> = (0..result.documents.len()).collect();
     let shares = |d: usize| {
         let c = label_counts(result, d);
-        let n = result.documents[d].sentences.len().max(1) as f64;
+        let n = result.documents.sentences(d).len().max(1) as f64;
         let reused: usize = c.iter().filter(|(l, _)| l.is_reuse()).map(|(_, n)| n).sum();
         (
             reused as f64 / n,
@@ -128,12 +128,12 @@ pub fn write(
     }
     let width = order
         .iter()
-        .map(|&d| result.documents[d].id.chars().count())
+        .map(|&d| result.documents.id(d).chars().count())
         .max()
         .unwrap_or(0)
         .min(48);
     for d in order {
-        let doc = &result.documents[d];
+        let doc = result.documents.get(d);
         let (s, o, b) = shares(d);
         let upstream: Vec<String> = prov.upstream[d]
             .iter()
@@ -143,11 +143,11 @@ pub fn write(
         writeln!(
             out,
             "  {:<width$}  {:>4.0}% shared  {:>4.0}% original  {:>4.0}% boilerplate  [{}]{}",
-            truncate(&sanitize(&doc.id), width),
+            truncate(&sanitize(doc.id), width),
             s * 100.0,
             o * 100.0,
             b * 100.0,
-            sanitize(&doc.outlet),
+            sanitize(doc.outlet),
             if upstream.is_empty() {
                 String::new()
             } else {
@@ -193,7 +193,7 @@ pub fn write(
             )?;
             for &m in family.members.iter().take(MEMBERS_SHOWN) {
                 let s = &result.sentences[m as usize];
-                let doc = &result.documents[s.doc as usize];
+                let doc = result.documents.get(s.doc as usize);
                 let tag = if source.sentence == Some(m) {
                     "source".to_owned()
                 } else {
@@ -203,7 +203,7 @@ pub fn write(
                     out,
                     "    {} {}:{}  {}",
                     label_style(s.label, options.colour).apply_to(format!("{tag:<9}")),
-                    truncate(&sanitize(&doc.id), 32),
+                    truncate(&sanitize(doc.id), 32),
                     s.index,
                     truncate(&sanitize(result.texts.get(m)), 110)
                 )?;
@@ -216,7 +216,7 @@ pub fn write(
                         alert.apply_to("changed:"),
                         sanitize(&d.value),
                         sanitize(&d.other_value),
-                        truncate(&sanitize(&result.documents[other.doc as usize].id), 32),
+                        truncate(&sanitize(result.documents.id(other.doc as usize)), 32),
                         other.index
                     )?;
                 }
@@ -250,7 +250,7 @@ fn agency_name(up: &Upstream) -> String {
 
 fn upstream_name(result: &ScanResult, source: &UpstreamRef) -> String {
     match source {
-        UpstreamRef::Document(d) => truncate(&sanitize(&result.documents[*d as usize].id), 32),
+        UpstreamRef::Document(d) => truncate(&sanitize(result.documents.id(*d as usize)), 32),
         UpstreamRef::Agency(up) => agency_name(up),
     }
 }
