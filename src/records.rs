@@ -188,6 +188,14 @@ impl<T> Records<T> {
         }
     }
 
+    /// As [`crate::spill::Mapped::expect_random_reads`].
+    pub fn expect_random_reads(&self) {
+        #[cfg(unix)]
+        if let Some(map) = &self.map {
+            let _ = map.advise(memmap2::Advice::Random);
+        }
+    }
+
     /// Writes the changed records to disk and waits for it, so that their
     /// pages can be dropped when memory runs short: call it after changing
     /// many of them.

@@ -652,6 +652,7 @@ fn trace_sentences(
     stats.candidate_pairs = candidates.iter().map(Vec::len).sum();
 
     progress.stage("verify", stats.candidate_pairs as u64);
+    profiles.expect_random_reads();
     let rarity = Rarity::from_profiles(eligible.iter().map(|&i| profiles.get(i)));
     drop(eligible);
     // One pair of texts: two sentences, or two of their claim views.

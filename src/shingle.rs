@@ -330,16 +330,26 @@ impl Profiles {
                 })?;
             }
         }
-        let (hashes, figures) = (hashes.finish()?, figures.finish_text()?);
-        // Verifying and tracing provenance read profiles in no order.
-        hashes.expect_random_reads();
-        figures.expect_random_reads();
         Ok(Profiles {
-            hashes,
-            figures,
+            hashes: hashes.finish()?,
+            figures: figures.finish_text()?,
             records: records.finish()?,
             of_sentence,
         })
+    }
+
+    /// Tells the kernel that the profiles will be read here and there (by
+    /// verifying pairs, clustering and provenance), not in order: see
+    /// [`Mapped::expect_random_reads`]. Until then they are read in the
+    /// order of their sentences (grouping wordings, copying the LSH tiers'
+    /// sets), and a page missing from memory is best read with the pages
+    /// after it: read alone, the copies near a 1 GB dump's memory floor took
+    /// a page from disk at a time, most of the candidates stage.
+    pub fn expect_random_reads(&self) {
+        self.hashes.expect_random_reads();
+        self.figures.expect_random_reads();
+        self.records.expect_random_reads();
+        self.of_sentence.expect_random_reads();
     }
 
     /// Sentence `id`'s profile. Panics when there is no such sentence, like
