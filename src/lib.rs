@@ -40,7 +40,6 @@ pub mod lsh;
 pub mod minhash;
 pub mod normalize;
 pub mod pairs;
-pub mod pieces;
 pub mod provenance;
 pub mod records;
 pub mod report;

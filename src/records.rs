@@ -28,8 +28,14 @@ use std::{io, ptr};
 
 use memmap2::{MmapMut, MmapOptions};
 
-use crate::pieces::PIECE_BYTES;
 use crate::spill::spill_error;
+
+/// Bytes of the records a [`RecordSpill`] holds before moving them into
+/// its file. A vector of millions of records grown by doubling would hold
+/// its old and new buffers at once each time it grows (the sentences of a
+/// 250 MB dump held twice were where a 550 MiB limit killed its scan: see
+/// `benches/HISTORY.md`); pieces of a fixed size are never copied.
+const PIECE_BYTES: usize = 16 << 20;
 
 /// Records pushed one at a time into a temporary file.
 pub struct RecordSpill<T> {

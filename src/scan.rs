@@ -22,7 +22,6 @@ use crate::draft::{DraftDocument, Drafter};
 use crate::idf::{common_words, uncommon, Rarity};
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
-use crate::pieces::concat;
 use crate::provenance::{self, Provenance};
 use crate::records::{RecordSpill, Records};
 use crate::semantic::{Semantic, SentenceVectors};
@@ -686,42 +685,49 @@ fn trace_sentences(
     // Verified a slice at a time from the end, the candidates shrinking as
     // the verdicts grow: on a large dump the candidates are among the
     // biggest things a scan holds, and holding them whole beside the
-    // verdicts would add one to the other.
-    // The verdicts on pairs of wordings are kept as the threads' pieces and
-    // put into one vector at the end (see [`concat`]); the sentences' edges
-    // they stand for, many times more, are then written into a vector of
-    // their exact length (see [`sentence_edges`]). (Clustering orders the
+    // verdicts would add one to the other. The verdicts go to a temporary
+    // file (see [`crate::records`]), as wording pairs' edges: 12.6 million
+    // of them on the 1 GB dump, which in the heap took the page cache the
+    // profiles' random reads needed near its memory floor. The sentences'
+    // edges they stand for, many times more, are then written into a
+    // vector of their exact length (see [`sentence_edges`]).
+    // A slice is judged in the order of its second wordings: its first
+    // ones are near each other, as the candidates are sorted by them, and
+    // so the profiles are read with fewer jumps. (Clustering orders the
     // edges itself, so their order here is free.)
     // A pair of wordings is judged once, by their first sentences, and
     // stands for its sentences' pairs: the verdict depends on profiles
     // alone, except that the semantic tier's claim views follow a
     // sentence's own punctuation, and those of the first sentence are the
     // ones compared.
-    let verified: Vec<(u32, u32, Reuse, f64)> = {
-        let mut pieces = Vec::new();
+    let verified: Records<Edge> = {
+        let mut spill = RecordSpill::new(dir, "verified pairs")?;
         for mut list in candidates {
             while !list.is_empty() {
                 let from = list.len().saturating_sub(VERIFY_SLICE);
-                pieces.extend(
-                    list[from..]
-                        .par_chunks(PROGRESS_STEP)
-                        .flat_map_iter(|chunk| {
-                            progress.advance(chunk.len() as u64);
-                            chunk.iter().filter_map(|&(v, w)| {
-                                let (reuse, similarity) =
-                                    judge(wordings.representative(v), wordings.representative(w))?;
-                                Some((v, w, reuse, similarity))
-                            })
+                list[from..].par_sort_unstable_by_key(|&(v, w)| (w, v));
+                let verdicts: Vec<Edge> = list[from..]
+                    .par_chunks(PROGRESS_STEP)
+                    .flat_map_iter(|chunk| {
+                        progress.advance(chunk.len() as u64);
+                        chunk.iter().filter_map(|&(v, w)| {
+                            let (reuse, similarity) =
+                                judge(wordings.representative(v), wordings.representative(w))?;
+                            Some(Edge::new(v, w, reuse, similarity))
                         })
-                        .collect_vec_list(),
-                );
+                    })
+                    .collect();
+                for verdict in verdicts {
+                    spill.push(verdict)?;
+                }
                 list.truncate(from);
                 list.shrink_to_fit();
             }
         }
-        concat(pieces)
+        spill.finish()?
     };
-    let edges = sentence_edges(&wordings, verified, outlet);
+    let edges = sentence_edges(&wordings, &verified, outlet);
+    drop(verified);
     // What only finding and verifying pairs needed, freed before
     // clustering, where the heap is at its largest.
     drop((wordings, outlet_index));
@@ -729,7 +735,13 @@ fn trace_sentences(
     stats.verified_pairs = edges.len();
 
     progress.stage("cluster", edges.len() as u64);
-    let document: Vec<u32> = sentences.iter().map(|s| s.doc).collect();
+    // Each sentence's document, from the documents' ranges of sentences
+    // (the sentences' own records are a larger file to read).
+    let mut document: Vec<u32> = Vec::with_capacity(sentences.len());
+    for d in 0..documents.len() {
+        let range = documents.sentences(d);
+        document.extend(std::iter::repeat_n(d as u32, range.len()));
+    }
     let clustering = cluster::cluster(
         &document,
         edges,
@@ -737,42 +749,39 @@ fn trace_sentences(
         |n| progress.advance(n),
     );
     drop(document);
-    for e in &clustering.kept {
-        for (me, other) in [(e.a, e.b), (e.b, e.a)] {
-            let candidate = Match {
-                sentence: other,
-                similarity: e.similarity(),
-                reuse: e.reuse(),
-            };
-            let s = &mut sentences[me as usize];
-            let better = match &s.best {
-                None => true,
-                Some(m) => {
-                    (candidate.reuse, -candidate.similarity, candidate.sentence)
-                        < (m.reuse, -m.similarity, m.sentence)
-                }
-            };
-            if better {
-                s.best = Some(candidate);
-            }
-        }
+    // The sentences' records are changed in the order of their ids, the
+    // kept edges sorted by each end in turn, and not in the edges' order:
+    // that was random writes across the records' file (489 MiB on the 1 GB
+    // dump), most of this stage's time near its memory floor.
+    let mut kept = clustering.kept;
+    kept.par_sort_unstable_by_key(|e| e.a);
+    for e in &kept {
+        offer_match(&mut sentences[e.a as usize], e.b, e);
     }
-    drop(clustering.kept);
+    kept.par_sort_unstable_by_key(|e| e.b);
+    let mut family_of = vec![NO_FAMILY; sentences.len()];
     for (f, family) in clustering.families.iter().enumerate() {
         for &m in &family.members {
-            sentences[m as usize].family = Some(f as u32);
+            family_of[m as usize] = f as u32;
         }
     }
-    for s in sentences.iter_mut() {
+    let mut by_b = kept.iter().peekable();
+    for i in 0..sentences.len() {
+        while let Some(e) = by_b.next_if(|e| e.b as usize == i) {
+            offer_match(&mut sentences[i], e.a, e);
+        }
+        let s = &mut sentences[i];
+        if family_of[i] != NO_FAMILY {
+            s.family = Some(family_of[i]);
+        }
         if let Some(m) = &s.best {
             s.label = m.reuse.into();
         }
-    }
-    // A repeat within a document says what its first occurrence says.
-    for i in 0..sentences.len() {
-        if let Some(first) = sentences[i].repeat_of {
-            let first = &sentences
-                [documents.sentences(sentences[i].doc as usize).start as usize + first as usize];
+        // A repeat within a document says what its first occurrence says
+        // (an earlier sentence, so one already settled here).
+        if let Some(first) = s.repeat_of {
+            let first = documents.sentences(s.doc as usize).start + first;
+            let first = &sentences[first as usize];
             let (label, family, best) = (first.label, first.family, first.best);
             let s = &mut sentences[i];
             if s.boilerplate.is_none() {
@@ -782,6 +791,7 @@ fn trace_sentences(
             s.best = best;
         }
     }
+    drop((kept, family_of));
     // Every sentence's record was changed: written back now, they are
     // pages the kernel can drop at once when memory runs short.
     sentences.write_to_disk()?;
@@ -815,33 +825,27 @@ fn trace_sentences(
 /// for (see [`Wordings::sentence_pairs`]), with each pair's verdict, in one
 /// vector of their exact length (each pair's sentence pairs are listed
 /// twice, once to count them: cheap beside judging the pair). The edges
-/// are written a slice of pairs at a time from the end, the pairs
-/// shrinking as the edges grow: this is near a scan's largest moment, and
-/// the pairs whole beside all the edges (with a slice of them per pair, to
-/// write into in parallel) added one to the other. Their order is free:
-/// clustering orders the edges itself.
+/// are made a slice of pairs at a time: made in parallel, a slice's edges
+/// are held twice until they are moved into the vector. Their order is
+/// free: clustering orders the edges itself.
 fn sentence_edges(
     wordings: &Wordings,
-    mut verified: Vec<(u32, u32, Reuse, f64)>,
+    verified: &[Edge],
     outlet: impl Fn(u32) -> u32 + Sync,
 ) -> Vec<Edge> {
     let total = verified
         .par_iter()
-        .map(|&(v, w, _, _)| wordings.sentence_pairs(v, w, &outlet).len())
+        .map(|e| wordings.sentence_pairs(e.a, e.b, &outlet).len())
         .sum();
     let mut edges = Vec::with_capacity(total);
-    while !verified.is_empty() {
-        let from = verified.len().saturating_sub(EDGES_SLICE);
-        edges.par_extend(verified[from..].par_iter().flat_map_iter(
-            |&(v, w, reuse, similarity)| {
-                wordings
-                    .sentence_pairs(v, w, &outlet)
-                    .into_iter()
-                    .map(move |(a, b)| Edge::new(a, b, reuse, similarity))
-            },
-        ));
-        verified.truncate(from);
-        verified.shrink_to_fit();
+    for slice in verified.chunks(EDGES_SLICE) {
+        edges.par_extend(slice.par_iter().flat_map_iter(|e| {
+            let (reuse, similarity) = (e.reuse(), e.similarity());
+            wordings
+                .sentence_pairs(e.a, e.b, &outlet)
+                .into_iter()
+                .map(move |(a, b)| Edge::new(a, b, reuse, similarity))
+        }));
     }
     debug_assert_eq!(edges.len(), total);
     edges
@@ -850,6 +854,32 @@ fn sentence_edges(
 /// Verified pairs of wordings turned into edges at once, in
 /// [`sentence_edges`].
 const EDGES_SLICE: usize = 1 << 18;
+
+/// In no family, in the cluster stage of [`trace_sentences`].
+const NO_FAMILY: u32 = u32::MAX;
+
+/// Makes sentence `other`, linked to `s` by the kept edge `e`, the best
+/// match of `s` if it beats the one `s` has: reuse first (copies, then
+/// edits, then rewrites), then similarity, then the lowest id. The order is
+/// total, so the best match does not depend on the order edges are
+/// offered in.
+fn offer_match(s: &mut Sentence, other: u32, e: &Edge) {
+    let candidate = Match {
+        sentence: other,
+        similarity: e.similarity(),
+        reuse: e.reuse(),
+    };
+    let better = match &s.best {
+        None => true,
+        Some(m) => {
+            (candidate.reuse, -candidate.similarity, candidate.sentence)
+                < (m.reuse, -m.similarity, m.sentence)
+        }
+    };
+    if better {
+        s.best = Some(candidate);
+    }
+}
 
 /// Marks sentences that repeat an earlier one of the same document word for
 /// word (page layouts repeat headlines and pull quotes). Words and figures
@@ -988,22 +1018,23 @@ mod tests {
         let wordings = Wordings::group(&ids, |i| key[i as usize], |i| outlet[i as usize]);
         let n = wordings.len() as u32;
         let kinds = [Reuse::Verbatim, Reuse::Edited, Reuse::Rewritten];
-        let verified: Vec<(u32, u32, Reuse, f64)> = (0..n)
+        let verified: Vec<Edge> = (0..n)
             .flat_map(|v| (v..n).map(move |w| (v, w)))
             .enumerate()
-            .map(|(i, (v, w))| (v, w, kinds[i % 3], i as f64 / 16.0))
+            .map(|(i, (v, w))| Edge::new(v, w, kinds[i % 3], i as f64 / 16.0))
             .collect();
         let mut expected: Vec<Edge> = verified
             .iter()
-            .flat_map(|&(v, w, reuse, similarity)| {
+            .flat_map(|e| {
+                let (reuse, similarity) = (e.reuse(), e.similarity());
                 wordings
-                    .sentence_pairs(v, w, |s| outlet[s as usize])
+                    .sentence_pairs(e.a, e.b, |s| outlet[s as usize])
                     .into_iter()
                     .map(move |(a, b)| Edge::new(a, b, reuse, similarity))
             })
             .collect();
         assert!(expected.len() > verified.len(), "{expected:?}");
-        let mut got = sentence_edges(&wordings, verified, |s| outlet[s as usize]);
+        let mut got = sentence_edges(&wordings, &verified, |s| outlet[s as usize]);
         // In any order: clustering orders them.
         for edges in [&mut got, &mut expected] {
             edges.sort_unstable_by_key(|e| (e.a, e.b));
