@@ -23,7 +23,7 @@ pub struct Cli {
 pub enum Command {
     /// Find sentence families across outlets and label every sentence.
     #[command(
-        after_help = "Examples:\n  wiretrace scan corpus\n  wiretrace scan dump.jsonl.gz --json out.jsonl\n  wiretrace scan corpus --html report.html\n  wiretrace scan export.jsonl --text-field body --outlet-field site --json -\n  wiretrace scan crawl.jsonl.zst --json out.jsonl.zst --temp-dir /data/tmp\n\nInputs: folders (recursive; .txt/.md = one article, .jsonl/.ndjson = one per line), files, or - for stdin; gzip and zstd are detected from their bytes. A folder may hold metadata.jsonl or metadata.csv (file, outlet, published, url, title). Sentence texts, profiles, records and matching sets are kept in files in --temp-dir while the scan runs, up to about 2.7 times as large as the input's text."
+        after_help = "Examples:\n  wiretrace scan corpus\n  wiretrace scan dump.jsonl.gz --json out.jsonl\n  wiretrace scan corpus --html report.html\n  wiretrace scan export.jsonl --text-field body --outlet-field site --json -\n  wiretrace scan crawl.jsonl.zst --json out.jsonl.zst --temp-dir /data/tmp\n\nInputs: folders (recursive; .txt/.md = one article, .jsonl/.ndjson = one per line), files, or - for stdin; gzip and zstd are detected from their bytes. A folder may hold metadata.jsonl or metadata.csv (file, outlet, published, url, title). Sentence texts, profiles, records, matching sets, verified pairs and the articles' metadata are kept in files in --temp-dir while the scan runs, up to about 2.9 times as large as the input's text."
     )]
     Scan(ScanArgs),
     /// Score sentence pairs the way a scan would and print the label.
@@ -77,8 +77,9 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
     pub max_doc_bytes: usize,
     /// Directory for the temporary files that hold sentence texts,
-    /// profiles, records and matching sets during the scan, up to about 2.7
-    /// times as large as the input's text (default: $TMPDIR, else /tmp).
+    /// profiles, records, matching sets, verified pairs and the articles'
+    /// metadata during the scan, up to about 2.9 times as large as the
+    /// input's text (default: $TMPDIR, else /tmp).
     /// They have no name on disk and go when the scan ends.
     #[arg(long, value_name = "DIR")]
     pub temp_dir: Option<PathBuf>,
