@@ -240,6 +240,10 @@ pub struct ScanResult {
 /// Candidate pairs verified at once; see the verify stage in [`scan`].
 const VERIFY_SLICE: usize = 1 << 20;
 
+/// The profiles' bytes whose wordings' pairs are verified in one block;
+/// see the verify stage in [`scan`].
+const VERIFY_BLOCK_BYTES: u64 = 256 << 20;
+
 /// Items a stage tells its progress of at once, where there are millions
 /// of them (sentences, candidate pairs): the bar's counter is shared by
 /// all threads, and bumping it per item cost about 6 % of a full scan's
@@ -651,7 +655,6 @@ fn trace_sentences(
     stats.candidate_pairs = candidates.iter().map(Vec::len).sum();
 
     progress.stage("verify", stats.candidate_pairs as u64);
-    profiles.expect_random_reads();
     let rarity = Rarity::from_profiles(eligible.iter().map(|&i| profiles.get(i)));
     drop(eligible);
     // One pair of texts: two sentences, or two of their claim views.
@@ -682,50 +685,53 @@ fn trace_sentences(
         })
         .map(|(reuse, similarity, ())| (reuse, similarity))
     };
-    // Verified a slice at a time from the end, the candidates shrinking as
-    // the verdicts grow: on a large dump the candidates are among the
-    // biggest things a scan holds, and holding them whole beside the
-    // verdicts would add one to the other. The verdicts go to a temporary
-    // file (see [`crate::records`]), as wording pairs' edges: 12.6 million
-    // of them on the 1 GB dump, which in the heap took the page cache the
-    // profiles' random reads needed near its memory floor. The sentences'
+    // The candidates are judged in blocks of second wordings, each block's
+    // pairs in the order of their first wordings: the profiles of a
+    // block's second wordings, a part of the file small enough to stay in
+    // memory, are read here and there, and those of the first ones in
+    // order, a sweep the kernel reads ahead of (the profiles are marked for
+    // random reads only after this stage). Judged in the candidates' order,
+    // both were read from disk a page at a time near the 1 GB dump's
+    // memory floor, most of its verify stage.
+    // The verdicts go to a temporary file (see [`crate::records`]), as
+    // wording pairs' edges: 12.6 million of them on the 1 GB dump, which in
+    // the heap took the page cache the profiles needed. The sentences'
     // edges they stand for, many times more, are then written into a
-    // vector of their exact length (see [`sentence_edges`]).
-    // A slice is judged in the order of its second wordings: its first
-    // ones are near each other, as the candidates are sorted by them, and
-    // so the profiles are read with fewer jumps. (Clustering orders the
-    // edges itself, so their order here is free.)
+    // vector of their exact length (see [`sentence_edges`]). (Clustering
+    // orders the edges itself, so their order here is free.)
     // A pair of wordings is judged once, by their first sentences, and
     // stands for its sentences' pairs: the verdict depends on profiles
     // alone, except that the semantic tier's claim views follow a
     // sentence's own punctuation, and those of the first sentence are the
     // ones compared.
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(stats.candidate_pairs);
+    for mut list in candidates {
+        pairs.append(&mut list);
+    }
+    let blocks = profiles.file_bytes().div_ceil(VERIFY_BLOCK_BYTES).max(1);
+    let block_of = |w: u32| (u64::from(w) * blocks / wordings.len() as u64) as u32;
+    pairs.par_sort_unstable_by_key(|&(v, w)| (block_of(w), v, w));
     let verified: Records<Edge> = {
         let mut spill = RecordSpill::new(dir, "verified pairs")?;
-        for mut list in candidates {
-            while !list.is_empty() {
-                let from = list.len().saturating_sub(VERIFY_SLICE);
-                list[from..].par_sort_unstable_by_key(|&(v, w)| (w, v));
-                let verdicts: Vec<Edge> = list[from..]
-                    .par_chunks(PROGRESS_STEP)
-                    .flat_map_iter(|chunk| {
-                        progress.advance(chunk.len() as u64);
-                        chunk.iter().filter_map(|&(v, w)| {
-                            let (reuse, similarity) =
-                                judge(wordings.representative(v), wordings.representative(w))?;
-                            Some(Edge::new(v, w, reuse, similarity))
-                        })
+        for slice in pairs.chunks(VERIFY_SLICE) {
+            let verdicts: Vec<Edge> = slice
+                .par_chunks(PROGRESS_STEP)
+                .flat_map_iter(|chunk| {
+                    progress.advance(chunk.len() as u64);
+                    chunk.iter().filter_map(|&(v, w)| {
+                        let (reuse, similarity) =
+                            judge(wordings.representative(v), wordings.representative(w))?;
+                        Some(Edge::new(v, w, reuse, similarity))
                     })
-                    .collect();
-                for verdict in verdicts {
-                    spill.push(verdict)?;
-                }
-                list.truncate(from);
-                list.shrink_to_fit();
+                })
+                .collect();
+            for verdict in verdicts {
+                spill.push(verdict)?;
             }
         }
         spill.finish()?
     };
+    drop(pairs);
     let edges = sentence_edges(&wordings, &verified, outlet);
     drop(verified);
     // What only finding and verifying pairs needed, freed before
@@ -735,6 +741,7 @@ fn trace_sentences(
     stats.verified_pairs = edges.len();
 
     progress.stage("cluster", edges.len() as u64);
+    profiles.expect_random_reads();
     // Each sentence's document, from the documents' ranges of sentences
     // (the sentences' own records are a larger file to read).
     let mut document: Vec<u32> = Vec::with_capacity(sentences.len());

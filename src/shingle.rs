@@ -338,13 +338,22 @@ impl Profiles {
         })
     }
 
+    /// The bytes of the profiles' files.
+    pub fn file_bytes(&self) -> u64 {
+        (self.hashes.bytes().len()
+            + self.figures.bytes().len()
+            + std::mem::size_of_val(&*self.records)
+            + std::mem::size_of_val(&*self.of_sentence)) as u64
+    }
+
     /// Tells the kernel that the profiles will be read here and there (by
     /// verifying pairs, clustering and provenance), not in order: see
     /// [`Mapped::expect_random_reads`]. Until then they are read in the
     /// order of their sentences (grouping wordings, copying the LSH tiers'
-    /// sets), and a page missing from memory is best read with the pages
-    /// after it: read alone, the copies near a 1 GB dump's memory floor took
-    /// a page from disk at a time, most of the candidates stage.
+    /// sets) or in sweeps (verifying), and a page missing from memory is
+    /// best read with the pages after it: read alone, the copies near a
+    /// 1 GB dump's memory floor took a page from disk at a time, most of
+    /// the candidates stage.
     pub fn expect_random_reads(&self) {
         self.hashes.expect_random_reads();
         self.figures.expect_random_reads();
