@@ -708,9 +708,13 @@ fn trace_sentences(
     for mut list in candidates {
         pairs.append(&mut list);
     }
-    let blocks = profiles.file_bytes().div_ceil(VERIFY_BLOCK_BYTES).max(1);
-    let block_of = |w: u32| (u64::from(w) * blocks / wordings.len() as u64) as u32;
-    pairs.par_sort_unstable_by_key(|&(v, w)| (block_of(w), v, w));
+    // In one block, the lists' own order (each sorted by first wordings)
+    // reads as well: all the profiles stay in memory.
+    let blocks = profiles.file_bytes().div_ceil(VERIFY_BLOCK_BYTES);
+    if blocks > 1 {
+        let block_of = |w: u32| (u64::from(w) * blocks / wordings.len() as u64) as u32;
+        pairs.par_sort_unstable_by_key(|&(v, w)| (block_of(w), v, w));
+    }
     let verified: Records<Edge> = {
         let mut spill = RecordSpill::new(dir, "verified pairs")?;
         for slice in pairs.chunks(VERIFY_SLICE) {
