@@ -685,14 +685,19 @@ fn trace_sentences(
         })
         .map(|(reuse, similarity, ())| (reuse, similarity))
     };
-    // The candidates are judged in blocks of second wordings, each block's
-    // pairs in the order of their first wordings: the profiles of a
-    // block's second wordings, a part of the file small enough to stay in
-    // memory, are read here and there, and those of the first ones in
-    // order, a sweep the kernel reads ahead of (the profiles are marked for
-    // random reads only after this stage). Judged in the candidates' order,
-    // both were read from disk a page at a time near the 1 GB dump's
-    // memory floor, most of its verify stage.
+    // Where the profiles are larger than a block, the candidates are
+    // judged in blocks of second wordings, each block's pairs in the order
+    // of their first wordings: the profiles of a block's second wordings,
+    // a part of the file small enough to stay in memory, are read here and
+    // there, and those of the first ones in order, a sweep the kernel reads
+    // ahead of (the profiles are marked for random reads only after this
+    // stage). Judged in the candidates' order, both were read from disk a
+    // page at a time near the 1 GB dump's memory floor, most of its verify
+    // stage. Where they fit in one block, they are marked for random reads
+    // at once and the candidates judged in the lists' order, each slice in
+    // the order of its second wordings (its first ones are near each
+    // other): near the 250 MB dump's floor read-ahead there read pages that
+    // were dropped again before they were used.
     // The verdicts go to a temporary file (see [`crate::records`]), as
     // wording pairs' edges: 12.6 million of them on the 1 GB dump, which in
     // the heap took the page cache the profiles needed. The sentences'
@@ -708,16 +713,19 @@ fn trace_sentences(
     for mut list in candidates {
         pairs.append(&mut list);
     }
-    // In one block, the lists' own order (each sorted by first wordings)
-    // reads as well: all the profiles stay in memory.
     let blocks = profiles.file_bytes().div_ceil(VERIFY_BLOCK_BYTES);
     if blocks > 1 {
         let block_of = |w: u32| (u64::from(w) * blocks / wordings.len() as u64) as u32;
         pairs.par_sort_unstable_by_key(|&(v, w)| (block_of(w), v, w));
+    } else {
+        profiles.expect_random_reads();
     }
     let verified: Records<Edge> = {
         let mut spill = RecordSpill::new(dir, "verified pairs")?;
-        for slice in pairs.chunks(VERIFY_SLICE) {
+        for slice in pairs.chunks_mut(VERIFY_SLICE) {
+            if blocks <= 1 {
+                slice.par_sort_unstable_by_key(|&(v, w)| (w, v));
+            }
             let verdicts: Vec<Edge> = slice
                 .par_chunks(PROGRESS_STEP)
                 .flat_map_iter(|chunk| {
