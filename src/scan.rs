@@ -523,8 +523,9 @@ fn trace_sentences(
     progress.finish_stage();
     progress.stage("candidates", 0);
     // Candidate pairs of wordings in disjoint lists, each sorted, per tier
-    // and split further by LSH: merging them into one list would briefly
-    // hold them twice over.
+    // and split further by LSH: the semantic tier looks its pairs up in
+    // them, and verifying moves them into one list a list at a time, where
+    // merging sorted lists would hold them twice over.
     // Each tier's sets are copied out of the profiles first (see `sets`).
     let mut candidates: Vec<Vec<(u32, u32)>> = Vec::new();
     let dir = config.temp_dir.as_deref();
