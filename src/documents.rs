@@ -132,7 +132,13 @@ impl Documents {
 
     /// Document `d`'s outlet: [`Documents::get`]'s, without the rest.
     pub fn outlet(&self, d: usize) -> &str {
-        &self.outlets[self.entries[d].outlet as usize]
+        &self.outlets[self.outlet_number(d) as usize]
+    }
+
+    /// The number of document `d`'s outlet, its place in
+    /// [`Documents::outlets`]: what a scan compares outlets by.
+    pub fn outlet_number(&self, d: usize) -> u32 {
+        self.entries[d].outlet
     }
 
     /// Document `d`'s sentence ids: [`Documents::get`]'s, without the rest.
@@ -401,6 +407,7 @@ mod tests {
                 prop_assert_eq!(documents.id(d), id.as_str());
                 prop_assert_eq!(doc.outlet, ["o0", "o1"][*outlet as usize]);
                 prop_assert_eq!(documents.outlet(d), doc.outlet);
+                prop_assert_eq!(documents.outlet_number(d), *outlet);
                 prop_assert_eq!(doc.published, published.as_deref());
                 prop_assert_eq!(doc.title, title.as_deref());
                 prop_assert_eq!(doc.url, url.as_deref());

@@ -310,7 +310,6 @@ pub struct Segmenter<'a> {
     batch: Vec<Article>,
     /// Index of each outlet, in the order first seen, by its name.
     outlets: HashMap<String, u32>,
-    outlet_of_document: Vec<u32>,
     /// Short lines that recur across one outlet's articles are furniture;
     /// which ones is known once all are counted, so the sentences that
     /// might be are remembered with their line's key.
@@ -346,7 +345,6 @@ impl<'a> Segmenter<'a> {
             spill: TextSpill::new(config.temp_dir.as_deref())?,
             batch: Vec::with_capacity(DRAFT_BATCH),
             outlets: HashMap::new(),
-            outlet_of_document: Vec::new(),
             counter: RepeatCounter::default(),
             line_keys: Vec::new(),
             documents: DocumentSpill::new(config.temp_dir.as_deref())?,
@@ -382,7 +380,6 @@ impl<'a> Segmenter<'a> {
             let doc = self.documents.len();
             let next = self.outlets.len() as u32;
             let outlet = *self.outlets.entry(article.outlet).or_insert(next);
-            self.outlet_of_document.push(outlet);
             self.counter
                 .add_document(outlet, d.sentences.iter().filter_map(|s| s.line_key));
             let first = self.sentences.len() as u32;
@@ -438,7 +435,6 @@ impl<'a> Segmenter<'a> {
             spill,
             batch,
             outlets,
-            outlet_of_document,
             counter,
             line_keys,
             documents,
@@ -454,19 +450,12 @@ impl<'a> Segmenter<'a> {
         let repeated = counter.repeated(config.boilerplate_min_documents);
         for (id, key) in line_keys {
             let s = &mut sentences[id as usize];
-            if repeated.contains(&(outlet_of_document[s.doc as usize], key)) {
+            if repeated.contains(&(documents.outlet_number(s.doc as usize), key)) {
                 s.boilerplate = Some(Boilerplate::Repeated);
                 s.label = Label::Boilerplate;
             }
         }
-        trace_sentences(
-            documents,
-            sentences,
-            texts,
-            &outlet_of_document,
-            config,
-            progress,
-        )
+        trace_sentences(documents, sentences, texts, config, progress)
     }
 }
 
@@ -476,7 +465,6 @@ fn trace_sentences(
     documents: Documents,
     mut sentences: Records<Sentence>,
     texts: Texts,
-    outlet_of_document: &[u32],
     config: &ScanConfig,
     progress: &dyn Progress,
 ) -> io::Result<ScanResult> {
@@ -509,7 +497,7 @@ fn trace_sentences(
     // formulaic wire copy is a large share of its pairs.
     let outlet_index: Vec<u32> = sentences
         .iter()
-        .map(|s| outlet_of_document[s.doc as usize])
+        .map(|s| documents.outlet_number(s.doc as usize))
         .collect();
     let outlet = |s: u32| outlet_index[s as usize];
     let wordings = Wordings::group(&eligible, |i| profiles.get(i).key(), outlet);
