@@ -86,9 +86,10 @@ pub struct ScanArgs {
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Print each stage's wall time, and the memory held at its end (all of
-    /// it, and the part that is not the mapped sentence texts) and at the
-    /// peak so far, to stderr (also with --quiet).
+    /// Print each stage's wall time, the processor time its threads used,
+    /// and the memory held at its end (all of it, and the part that is not
+    /// the mapped sentence texts) and at the peak so far, to stderr (also
+    /// with --quiet).
     #[arg(long)]
     pub timings: bool,
     /// Families listed in the summary.

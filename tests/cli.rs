@@ -307,13 +307,16 @@ mod corpus {
             "stderr: {stderr}"
         );
         if cfg!(target_os = "linux") {
-            // Each stage also says how much memory the process held.
+            // Each stage also says how much processor time it took and how
+            // much memory the process held.
             for line in stderr
                 .lines()
                 .filter(|l| l.starts_with("wiretrace: timing: "))
             {
                 assert!(
-                    line.contains(" MiB  anon ")
+                    line.contains(" s  cpu ")
+                        && line.contains(" s  rss ")
+                        && line.contains(" MiB  anon ")
                         && line.contains(" MiB  peak ")
                         && line.ends_with(" MiB"),
                     "{line}"
