@@ -44,6 +44,9 @@ fn pattern() -> &'static Regex {
 /// ("HELSINKI —"), so an ordinary sentence with a dash is not mistaken for
 /// one.
 pub fn parse(paragraph: &str) -> Option<Dateline> {
+    if !pattern().is_match(paragraph) {
+        return None;
+    }
     let caps = pattern().captures(paragraph)?;
     let place = caps.name("place")?.as_str().trim();
     let agency = caps.name("agency").map(|m| m.as_str().trim().into());

@@ -147,32 +147,43 @@ impl<'a> Iterator for Words<'a> {
     fn next(&mut self) -> Option<&'a str> {
         let text = self.text;
         let bytes = text.as_bytes();
-        let mut start: Option<usize> = None;
         let mut i = self.at;
+        self.at = bytes.len();
+        // The first character of the next word. The joining marks are
+        // ASCII, and never begin one.
+        let start = loop {
+            let &b = bytes.get(i)?;
+            let (alphanumeric, len) = character(text, i, b);
+            if alphanumeric {
+                i += len;
+                break i - len;
+            }
+            i += len;
+        };
         while let Some(&b) = bytes.get(i) {
-            let (inside, len) = if b.is_ascii() {
-                let joins = || matches!(b, b'\'' | b',' | b'.') && joins_word(text, i, b as char);
-                (b.is_ascii_alphanumeric() || start.is_some() && joins(), 1)
-            } else {
-                match text[i..].chars().next() {
-                    // The joining marks are ASCII.
-                    Some(c) => (c.is_alphanumeric(), c.len_utf8()),
-                    None => break,
-                }
-            };
-            match (inside, start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    self.at = i + len;
-                    return Some(&text[s..i]);
-                }
-                _ => {}
+            let (alphanumeric, len) = character(text, i, b);
+            let joins = || matches!(b, b'\'' | b',' | b'.') && joins_word(text, i, b as char);
+            if !(alphanumeric || joins()) {
+                self.at = i + len;
+                return Some(&text[start..i]);
             }
             i += len;
         }
-        self.at = text.len();
-        start.map(|s| &text[s..])
+        Some(&text[start..])
     }
+}
+
+/// Whether the character at `at` in `text`, whose first byte is `b`, is a
+/// letter or a digit, and its length.
+#[inline]
+fn character(text: &str, at: usize, b: u8) -> (bool, usize) {
+    if b.is_ascii() {
+        return (b.is_ascii_alphanumeric(), 1);
+    }
+    text[at..]
+        .chars()
+        .next()
+        .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()))
 }
 
 fn joins_word(text: &str, at: usize, c: char) -> bool {
