@@ -263,11 +263,13 @@ pub trait Progress: Sync {
 pub struct Silent;
 impl Progress for Silent {}
 
-/// Articles drafted at once. A batch and its drafts are all of the
-/// articles' text that segmenting holds (their sentences' texts are spilled
-/// once drafted); and a batch is many times the threads' count, so none
-/// waits long for another's longest article.
-const DRAFT_BATCH: usize = 4096;
+/// Articles drafted at once. A batch, and the drafts of it and of the
+/// batch before (stored while it is drafted), are all of the articles'
+/// text that segmenting holds (their sentences' texts are spilled once
+/// stored); and a batch is many times the threads' count, so none waits
+/// long for another's longest article. Half of 4,096, which was the batch
+/// before the two overlapped, holds what that did.
+const DRAFT_BATCH: usize = 2048;
 
 /// Runs the pipeline over `articles`, each article's text freed as soon as
 /// its sentences are drafted. A caller reading a dump should hand its
@@ -306,8 +308,16 @@ pub struct Segmenter<'a> {
     progress: &'a dyn Progress,
     counts_articles: bool,
     drafter: Drafter<'a>,
-    spill: TextSpill,
     batch: Vec<Article>,
+    /// The last batch drafted, stored while the next is drafted.
+    drafted: Vec<(Article, DraftDocument)>,
+    store: Store,
+}
+
+/// Where drafted articles go: the spills, and what is counted across
+/// articles.
+struct Store {
+    spill: TextSpill,
     /// Index of each outlet, in the order first seen, by its name.
     outlets: HashMap<String, u32>,
     /// Short lines that recur across one outlet's articles are furniture;
@@ -337,18 +347,22 @@ impl<'a> Segmenter<'a> {
                 false
             }
         };
+        let temp_dir = config.temp_dir.as_deref();
         Ok(Segmenter {
             config,
             progress,
             counts_articles,
             drafter: Drafter::new(&config.wires),
-            spill: TextSpill::new(config.temp_dir.as_deref())?,
             batch: Vec::with_capacity(DRAFT_BATCH),
-            outlets: HashMap::new(),
-            counter: RepeatCounter::default(),
-            line_keys: Vec::new(),
-            documents: DocumentSpill::new(config.temp_dir.as_deref())?,
-            sentences: RecordSpill::new(config.temp_dir.as_deref(), "sentence records")?,
+            drafted: Vec::new(),
+            store: Store {
+                spill: TextSpill::new(temp_dir)?,
+                outlets: HashMap::new(),
+                counter: RepeatCounter::default(),
+                line_keys: Vec::new(),
+                documents: DocumentSpill::new(temp_dir)?,
+                sentences: RecordSpill::new(temp_dir, "sentence records")?,
+            },
         })
     }
 
@@ -364,18 +378,81 @@ impl<'a> Segmenter<'a> {
         Ok(())
     }
 
+    /// Drafts the batch on the pool's threads while this one stores the
+    /// batch drafted before: storing is one thread's work, and would
+    /// otherwise leave the others idle.
     fn draft_batch(&mut self) -> io::Result<()> {
         let (drafter, progress) = (&self.drafter, self.progress);
         let advance = u64::from(self.counts_articles);
-        let drafted: Vec<(Article, DraftDocument)> = take(&mut self.batch)
-            .into_par_iter()
-            .map(|mut a| {
-                let d = drafter.draft(&a.text);
-                a.text = String::new();
-                progress.advance(advance);
-                (a, d)
-            })
-            .collect();
+        let batch = take(&mut self.batch);
+        let previous = take(&mut self.drafted);
+        let mut drafted = Vec::new();
+        let store = &mut self.store;
+        let stored = rayon::in_place_scope(|scope| {
+            scope.spawn(|_| {
+                drafted = batch
+                    .into_par_iter()
+                    .map(|mut a| {
+                        let d = drafter.draft(&a.text);
+                        a.text = String::new();
+                        progress.advance(advance);
+                        (a, d)
+                    })
+                    .collect();
+            });
+            store.add(previous)
+        });
+        self.drafted = drafted;
+        self.batch.reserve(DRAFT_BATCH);
+        stored
+    }
+
+    /// Drafts the last batch and runs the rest of the pipeline.
+    pub fn finish(mut self) -> io::Result<ScanResult> {
+        self.draft_batch()?;
+        // Every field is taken apart by name: one left in `self` would be
+        // held to the end of the scan, as the drafter's memo of every
+        // paragraph once was.
+        let Segmenter {
+            config,
+            progress,
+            counts_articles: _,
+            drafter,
+            batch,
+            drafted,
+            mut store,
+        } = self;
+        drop((drafter, batch));
+        store.add(drafted)?;
+        let Store {
+            spill,
+            outlets,
+            counter,
+            line_keys,
+            documents,
+            sentences,
+        } = store;
+        let mut names = vec![Box::<str>::from(""); outlets.len()];
+        for (name, outlet) in outlets {
+            names[outlet as usize] = name.into();
+        }
+        let (documents, mut sentences) = (documents.finish(names)?, sentences.finish()?);
+        let texts = spill.finish()?;
+        let repeated = counter.repeated(config.boilerplate_min_documents);
+        for (id, key) in line_keys {
+            let s = &mut sentences[id as usize];
+            if repeated.contains(&(documents.outlet_number(s.doc as usize), key)) {
+                s.boilerplate = Some(Boilerplate::Repeated);
+                s.label = Label::Boilerplate;
+            }
+        }
+        trace_sentences(documents, sentences, texts, config, progress)
+    }
+}
+
+impl Store {
+    /// Spills drafted articles, in order; an error is a spill file's.
+    fn add(&mut self, drafted: Vec<(Article, DraftDocument)>) -> io::Result<()> {
         for (article, d) in drafted {
             let doc = self.documents.len();
             let next = self.outlets.len() as u32;
@@ -417,45 +494,7 @@ impl<'a> Segmenter<'a> {
                 sentences: first..self.sentences.len() as u32,
             })?;
         }
-        self.batch.reserve(DRAFT_BATCH);
         Ok(())
-    }
-
-    /// Drafts the last batch and runs the rest of the pipeline.
-    pub fn finish(mut self) -> io::Result<ScanResult> {
-        self.draft_batch()?;
-        // Every field is taken apart by name: one left in `self` would be
-        // held to the end of the scan, as the drafter's memo of every
-        // paragraph once was.
-        let Segmenter {
-            config,
-            progress,
-            counts_articles: _,
-            drafter,
-            spill,
-            batch,
-            outlets,
-            counter,
-            line_keys,
-            documents,
-            sentences,
-        } = self;
-        drop((drafter, batch));
-        let mut names = vec![Box::<str>::from(""); outlets.len()];
-        for (name, outlet) in outlets {
-            names[outlet as usize] = name.into();
-        }
-        let (documents, mut sentences) = (documents.finish(names)?, sentences.finish()?);
-        let texts = spill.finish()?;
-        let repeated = counter.repeated(config.boilerplate_min_documents);
-        for (id, key) in line_keys {
-            let s = &mut sentences[id as usize];
-            if repeated.contains(&(documents.outlet_number(s.doc as usize), key)) {
-                s.boilerplate = Some(Boilerplate::Repeated);
-                s.label = Label::Boilerplate;
-            }
-        }
-        trace_sentences(documents, sentences, texts, config, progress)
     }
 }
 
