@@ -16,9 +16,16 @@ use wiretrace::scan::Progress;
 pub struct Bars {
     enabled: bool,
     current: RwLock<Option<ProgressBar>>,
-    /// Set with `--timings`: the running stage, when it began and the
-    /// processor time used by then.
-    timings: Option<Mutex<Option<(&'static str, Instant, Option<f64>)>>>,
+    /// Set with `--timings`: the running stage.
+    timings: Option<Mutex<Option<Running>>>,
+}
+
+/// A stage being timed.
+struct Running {
+    name: &'static str,
+    began: Instant,
+    /// The processor time used when it began.
+    processor_then: Option<f64>,
 }
 
 impl Bars {
@@ -62,14 +69,23 @@ impl Bars {
 
     fn start_timing(&self, name: &'static str) {
         if let Some(Ok(mut running)) = self.timings.as_ref().map(Mutex::lock) {
-            *running = Some((name, Instant::now(), processor_seconds()));
+            *running = Some(Running {
+                name,
+                began: Instant::now(),
+                processor_then: processor_seconds(),
+            });
         }
     }
 
     fn end_timing(&self) {
         if let Some(Ok(mut running)) = self.timings.as_ref().map(Mutex::lock) {
-            if let Some((name, began, cpu_then)) = running.take() {
-                let cpu = match (cpu_then, processor_seconds()) {
+            if let Some(Running {
+                name,
+                began,
+                processor_then,
+            }) = running.take()
+            {
+                let cpu = match (processor_then, processor_seconds()) {
                     (Some(then), Some(now)) => format!("  cpu {:>8.2} s", now - then),
                     _ => String::new(),
                 };
