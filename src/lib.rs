@@ -39,6 +39,7 @@ pub mod ingest;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
+mod overlap;
 pub mod pairs;
 pub mod provenance;
 pub mod records;

@@ -22,6 +22,7 @@ use crate::draft::{DraftDocument, Drafter};
 use crate::idf::{common_words, uncommon, Rarity};
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
+use crate::overlap::Overlap;
 use crate::provenance::{self, Provenance};
 use crate::records::{RecordSpill, Records};
 use crate::semantic::{Semantic, SentenceVectors};
@@ -310,7 +311,7 @@ pub struct Segmenter<'a> {
     drafter: Drafter<'a>,
     batch: Vec<Article>,
     /// The last batch drafted, stored while the next is drafted.
-    drafted: Vec<(Article, DraftDocument)>,
+    drafted: Overlap<Vec<(Article, DraftDocument)>>,
     store: Store,
 }
 
@@ -354,7 +355,7 @@ impl<'a> Segmenter<'a> {
             counts_articles,
             drafter: Drafter::new(&config.wires),
             batch: Vec::with_capacity(DRAFT_BATCH),
-            drafted: Vec::new(),
+            drafted: Overlap::new(),
             store: Store {
                 spill: TextSpill::new(temp_dir)?,
                 outlets: HashMap::new(),
@@ -385,12 +386,10 @@ impl<'a> Segmenter<'a> {
         let (drafter, progress) = (&self.drafter, self.progress);
         let advance = u64::from(self.counts_articles);
         let batch = take(&mut self.batch);
-        let previous = take(&mut self.drafted);
-        let mut drafted = Vec::new();
         let store = &mut self.store;
-        let stored = rayon::in_place_scope(|scope| {
-            scope.spawn(|_| {
-                drafted = batch
+        let stored = self.drafted.next(
+            || {
+                batch
                     .into_par_iter()
                     .map(|mut a| {
                         let d = drafter.draft(&a.text);
@@ -398,11 +397,10 @@ impl<'a> Segmenter<'a> {
                         progress.advance(advance);
                         (a, d)
                     })
-                    .collect();
-            });
-            store.add(previous)
-        });
-        self.drafted = drafted;
+                    .collect()
+            },
+            |previous| store.add(previous),
+        );
         self.batch.reserve(DRAFT_BATCH);
         stored
     }
@@ -423,7 +421,7 @@ impl<'a> Segmenter<'a> {
             mut store,
         } = self;
         drop((drafter, batch));
-        store.add(drafted)?;
+        drafted.finish(|last| store.add(last))?;
         let Store {
             spill,
             outlets,

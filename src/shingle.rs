@@ -21,6 +21,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64, xxh3_64_with_seed, Xxh3};
 
 use crate::normalize::{is_number, normalize, words};
+use crate::overlap::Overlap;
 use crate::records::{RecordSpill, Records};
 use crate::scan::PROGRESS_STEP;
 use crate::spill::{Mapped, Spill};
@@ -239,7 +240,8 @@ impl TextHash {
     }
 }
 
-/// Distinct texts profiled at once before their profiles are spilled.
+/// Distinct texts profiled at once before their profiles are spilled (two
+/// batches are held: one spilled while the next is profiled).
 const PROFILE_BATCH: usize = 1 << 16;
 
 /// One profile per distinct sentence text, shared by the sentences that
@@ -310,16 +312,7 @@ impl Profiles {
         let mut hashes = Spill::new(dir, "sentence profiles")?;
         let mut figures = Spill::new(dir, "sentence profiles")?;
         let mut records = RecordSpill::new(dir, "sentence profiles")?;
-        for batch in runs.chunks(PROFILE_BATCH) {
-            let made: Vec<OwnedProfile> = batch
-                .par_chunks(PROGRESS_STEP)
-                .flat_map_iter(|chunk| {
-                    advance(chunk.iter().map(|run| run.len() as u64).sum());
-                    chunk
-                        .iter()
-                        .map(|run| OwnedProfile::new(text_of(run[0].1), k))
-                })
-                .collect();
+        let mut write = |made: Vec<OwnedProfile>| -> io::Result<()> {
             for profile in made {
                 hashes.write(bytemuck::cast_slice(&profile.hashes))?;
                 figures.write(profile.figures.as_bytes())?;
@@ -329,7 +322,24 @@ impl Profiles {
                     shape: profile.shape,
                 })?;
             }
+            Ok(())
+        };
+        let mut overlap = Overlap::new();
+        for batch in runs.chunks(PROFILE_BATCH) {
+            let make = || {
+                batch
+                    .par_chunks(PROGRESS_STEP)
+                    .flat_map_iter(|chunk| {
+                        advance(chunk.iter().map(|run| run.len() as u64).sum());
+                        chunk
+                            .iter()
+                            .map(|run| OwnedProfile::new(text_of(run[0].1), k))
+                    })
+                    .collect()
+            };
+            overlap.next(make, &mut write)?;
         }
+        overlap.finish(write)?;
         Ok(Profiles {
             hashes: hashes.finish()?,
             figures: figures.finish_text()?,

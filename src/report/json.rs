@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::{family_outlets, label_counts, outlet_count, round4, total_label_counts};
 use crate::credits::Credit;
 use crate::dateline::Dateline;
+use crate::overlap::Overlap;
 use crate::provenance::{Direction, DriftKind, OutletPair, Source, Upstream, UpstreamRef};
 use crate::scan::{Label, ScanConfig, ScanResult, Stats};
 use crate::similarity::Reuse;
@@ -315,19 +316,14 @@ pub fn write(
             })
             .collect()
     };
-    let mut serialized: Vec<Vec<u8>> = Vec::new();
+    let mut write = |blocks: io::Result<Vec<Vec<u8>>>| -> io::Result<()> {
+        blocks?.iter().try_for_each(|block| out.write_all(block))
+    };
+    let mut overlap = Overlap::new();
     for wave in (0..documents).step_by(DOCUMENTS_PER_WAVE) {
-        let mut next = Ok(Vec::new());
-        let written = rayon::in_place_scope(|scope| {
-            scope.spawn(|_| next = serialize(wave));
-            serialized.iter().try_for_each(|block| out.write_all(block))
-        });
-        written?;
-        serialized = next?;
+        overlap.next(|| serialize(wave), &mut write)?;
     }
-    for block in serialized {
-        out.write_all(&block)?;
-    }
+    overlap.finish(write)?;
     let mut line = |record: &Record| write_record(&mut *out, record);
     for (id, family) in result.families.iter().enumerate() {
         let members: Vec<(&str, u32)> = family
