@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64, xxh3_64_with_seed, Xxh3};
 
-use crate::normalize::{is_number, normalize, words};
+use crate::normalize::{is_number, normalize, Words};
 use crate::overlap::Overlap;
 use crate::records::{RecordSpill, Records};
 use crate::scan::PROGRESS_STEP;
@@ -73,46 +73,48 @@ struct Shape {
 /// A profile that owns its parts: one sentence's, outside a scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedProfile {
-    hashes: Box<[u32]>,
+    /// Not boxed: a profile is written out and dropped, and shrinking
+    /// it would copy it.
+    hashes: Vec<u32>,
     figures: Box<str>,
     shape: Shape,
 }
 
 impl OwnedProfile {
     /// Profile of a sentence's display text with `k`-word shingles.
+    ///
+    /// Every distinct sentence of a scan is profiled, so its parts are put
+    /// straight into one vector sized for them: each part has at most one
+    /// hash per word (names are capitalised words), and the vectors grown
+    /// one part at a time were a tenth of fingerprinting's time.
     pub fn new(text: &str, k: usize) -> OwnedProfile {
         let normalized = normalize(text);
-        let tokens = words(&normalized);
         let mut figures = String::new();
         let mut figure_count = 0;
-        let masked: Vec<&str> = tokens
-            .iter()
-            .map(|w| {
-                if is_number(w) {
-                    figures.extend(w.chars().filter(|&c| c != ','));
-                    figures.push(' ');
-                    figure_count += 1;
-                    NUMBER_TOKEN
-                } else {
-                    w
-                }
-            })
-            .collect();
-        let mut hashes: Vec<u32> = masked
-            .iter()
-            .map(|w| hash32(w.as_bytes(), WORD_SEED))
-            .collect();
+        let mut masked: Vec<&str> = Vec::with_capacity(normalized.len() / 4 + 1);
+        masked.extend(Words::new(&normalized).map(|w| {
+            if is_number(w) {
+                figures.extend(w.chars().filter(|&c| c != ','));
+                figures.push(' ');
+                figure_count += 1;
+                NUMBER_TOKEN
+            } else {
+                w
+            }
+        }));
+        let mut hashes: Vec<u32> = Vec::with_capacity(4 * masked.len());
+        hashes.extend(masked.iter().map(|w| hash32(w.as_bytes(), WORD_SEED)));
         let mut starts = [0u32; 3];
         starts[0] = hashes.len() as u32;
-        hashes.extend(content_words(&masked));
+        content_words(&masked, &mut hashes);
         starts[1] = hashes.len() as u32;
-        hashes.extend(names(text));
+        let mut lower = String::new();
+        extend_sorted_distinct(&mut hashes, names(text, &mut lower));
         starts[2] = hashes.len() as u32;
-        let words = &hashes[..starts[0] as usize];
-        let shingles = sorted_distinct(shingle_windows(words, k).collect());
-        hashes.extend(shingles);
+        push_shingles(&mut hashes, starts[0] as usize, k);
+        sort_distinct_from(&mut hashes, starts[2] as usize);
         let mut profile = OwnedProfile {
-            hashes: hashes.into_boxed_slice(),
+            hashes,
             figures: figures.into_boxed_str(),
             shape: Shape {
                 starts,
@@ -415,12 +417,17 @@ impl Profiles {
     }
 }
 
-/// The hash of every `k`-shingle of `words` in order. Shingles combine the
-/// word hashes rather than rehashing the text; a sentence shorter than `k`
-/// words is one shingle, so it can still match an identical sentence.
-fn shingle_windows(words: &[u32], k: usize) -> impl ExactSizeIterator<Item = u32> + '_ {
-    let k = k.clamp(1, words.len().max(1));
-    words.windows(k).map(combine_shingle)
+/// Appends the hash of every `k`-shingle of the `words` word hashes that
+/// begin `hashes`, in order. Shingles combine the word hashes rather than
+/// rehashing the text; a sentence shorter than `k` words is one shingle,
+/// so it can still match an identical sentence.
+fn push_shingles(hashes: &mut Vec<u32>, words: usize, k: usize) {
+    let k = k.clamp(1, words.max(1));
+    // By index: the windows are read from the vector they go to.
+    for i in 0..(words + 1).saturating_sub(k) {
+        let shingle = combine_shingle(&hashes[i..i + k]);
+        hashes.push(shingle);
+    }
 }
 
 /// One shingle's hash from its words' hashes. The final avalanche spreads
@@ -468,29 +475,57 @@ fn sorted_distinct(mut v: Vec<u32>) -> Vec<u32> {
     v
 }
 
-/// Capitalised words that do not open the sentence, lower-cased.
-fn names(text: &str) -> Vec<u32> {
-    let out: Vec<u32> = text
-        .split_whitespace()
+/// Capitalised words that do not open the sentence, lower-cased (in
+/// `lower`, kept for the next).
+fn names<'a>(text: &'a str, lower: &'a mut String) -> impl Iterator<Item = u32> + 'a {
+    text.split_whitespace()
         .skip(1)
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .map(|w| hash32(w.to_lowercase().as_bytes(), NAME_SEED))
-        .collect();
-    sorted_distinct(out)
+        .map(move |w| {
+            // `to_lowercase` allocates, and minds a Greek final sigma.
+            if w.is_ascii() {
+                lower.clear();
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+                hash32(lower.as_bytes(), NAME_SEED)
+            } else {
+                hash32(w.to_lowercase().as_bytes(), NAME_SEED)
+            }
+        })
 }
 
-/// Stemmed words that are neither stop words nor figures.
-fn content_words(words: &[&str]) -> Vec<u32> {
+/// Appends the stemmed words that are neither stop words nor figures to
+/// `hashes`, sorted and without repeats.
+fn content_words(words: &[&str], hashes: &mut Vec<u32>) {
     let stop = stop_words();
-    let out: Vec<u32> = STEMS.with_borrow_mut(|stems| {
-        words
+    STEMS.with_borrow_mut(|stems| {
+        let content = words
             .iter()
             .filter(|w| **w != NUMBER_TOKEN && !stop.contains(*w))
-            .map(|w| stems.content_hash(w.strip_suffix("'s").unwrap_or(w)))
-            .collect()
+            .map(|w| stems.content_hash(w.strip_suffix("'s").unwrap_or(w)));
+        extend_sorted_distinct(hashes, content);
     });
-    sorted_distinct(out)
+}
+
+/// Appends `new`, sorted and without repeats, to `hashes`.
+fn extend_sorted_distinct(hashes: &mut Vec<u32>, new: impl IntoIterator<Item = u32>) {
+    let from = hashes.len();
+    hashes.extend(new);
+    sort_distinct_from(hashes, from);
+}
+
+/// Sorts `hashes[from..]` and drops its repeats.
+fn sort_distinct_from(hashes: &mut Vec<u32>, from: usize) {
+    hashes[from..].sort_unstable();
+    let mut kept = from;
+    for read in from..hashes.len() {
+        if kept == from || hashes[read] != hashes[kept - 1] {
+            hashes[kept] = hashes[read];
+            kept += 1;
+        }
+    }
+    hashes.truncate(kept);
 }
 
 thread_local! {
@@ -597,7 +632,9 @@ mod tests {
             let text: Vec<String> = (0..n).map(|i| format!("word{}", i % 7)).collect();
             let profile = OwnedProfile::new(&text.join(" "), 3);
             let profile = profile.view();
-            let mut expected: Vec<u32> = shingle_windows(profile.words(), 3).collect();
+            let words = profile.words();
+            let k = words.len().clamp(1, 3);
+            let mut expected: Vec<u32> = words.windows(k).map(combine_shingle).collect();
             expected.sort_unstable();
             expected.dedup();
             assert_eq!(profile.shingles(), expected, "{n} words");
