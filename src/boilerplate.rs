@@ -14,7 +14,7 @@ use foldhash::fast::FixedState;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::normalize::{is_number, normalize, Words, MONTHS, WEEKDAYS};
+use crate::normalize::{is_month, is_number, is_weekday, normalize, Words};
 
 /// Why a paragraph is boilerplate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -217,12 +217,7 @@ impl<'a> Line<'a> {
             // 3:55 a.m. ET July 16, 2018 | Updated 7:15 a.m. ET July 16, 2018".
             let stamp_words = tokens
                 .iter()
-                .filter(|w| {
-                    is_number(w)
-                        || TIME_WORDS.contains(w)
-                        || MONTHS.contains(w)
-                        || WEEKDAYS.contains(w)
-                })
+                .filter(|w| is_number(w) || TIME_WORDS.contains(w) || is_month(w) || is_weekday(w))
                 .count();
             if n_words <= 2 * MAX_WORDS
                 && stamp_words * 2 > n_words

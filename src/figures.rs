@@ -18,8 +18,10 @@
 //! quantity. Ordinals ("the first time") are never figures.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::collections::HashSet;
+use std::sync::{LazyLock, OnceLock};
 
+use foldhash::fast::FixedState;
 use text2num::{find_numbers, Language, Token};
 
 use crate::normalize::is_number;
@@ -119,7 +121,11 @@ fn may_spell_a_number(word: &str) -> bool {
         "billion",
         "trillion",
     ];
-    WORDS.contains(&word)
+    // A hash lookup: searching the list compared most words with several
+    // of the same length.
+    static SET: LazyLock<HashSet<&str, FixedState>> =
+        LazyLock::new(|| WORDS.iter().copied().collect());
+    SET.contains(word)
 }
 
 struct Word<'a>(&'a str);

@@ -6,6 +6,10 @@
 //! match (the shingler masks digits), and the fact-drift check later needs
 //! the figures themselves.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use foldhash::fast::FixedState;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// NFKC, lower case, typographic quotes and dashes mapped to ASCII,
@@ -234,6 +238,22 @@ pub const WEEKDAYS: &[&str] = &[
     "sunday",
 ];
 
+/// Whether a word is in [`MONTHS`]. Every word of every sentence compared
+/// for drift is looked up: a hash set, where a search of the list compared
+/// each three-letter word with eleven abbreviations.
+pub fn is_month(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&str, FixedState>> =
+        LazyLock::new(|| MONTHS.iter().copied().collect());
+    SET.contains(word)
+}
+
+/// Whether a word is in [`WEEKDAYS`], as [`is_month`] looks.
+pub fn is_weekday(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&str, FixedState>> =
+        LazyLock::new(|| WEEKDAYS.iter().copied().collect());
+    SET.contains(word)
+}
+
 /// A word that is a figure: starts with a digit.
 pub fn is_number(word: &str) -> bool {
     word.as_bytes().first().is_some_and(u8::is_ascii_digit)
@@ -323,6 +343,15 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(words(&text), words_by_character(&text));
         }
+    }
+
+    #[test]
+    fn month_and_weekday_lookups_are_the_lists() {
+        assert!(MONTHS.iter().all(|m| is_month(m)) && WEEKDAYS.iter().all(|d| is_weekday(d)));
+        for word in ["may", "the", "mon", "janu", "", "sunday"] {
+            assert_eq!(is_month(word), MONTHS.contains(&word), "{word}");
+        }
+        assert!(!is_weekday("jan") && !is_weekday("sun"));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::credits::Wires;
 use crate::figures;
-use crate::normalize::{normalize, words, MONTHS, WEEKDAYS};
+use crate::normalize::{is_month, is_weekday, normalize, words};
 use crate::records::Records;
 use crate::scan::{Label, ScanResult};
 use crate::similarity::Reuse;
@@ -590,14 +590,14 @@ fn facts_of<'a>(kind: DriftKind, ws: &[&'a str]) -> Vec<Fact<'a>> {
             .map(|f| fact(f.tokens, f.value))
             .collect(),
         DriftKind::Month | DriftKind::Weekday => {
-            let names = if kind == DriftKind::Month {
-                MONTHS
+            let is_name = if kind == DriftKind::Month {
+                is_month
             } else {
-                WEEKDAYS
+                is_weekday
             };
             ws.iter()
                 .enumerate()
-                .filter(|(_, w)| names.contains(w))
+                .filter(|(_, w)| is_name(w))
                 .map(|(i, w)| fact(i..i + 1, w[..3].to_owned()))
                 .collect()
         }
