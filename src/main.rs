@@ -317,11 +317,23 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
 
 /// Writes to a temporary file beside `path` and renames it into place, so
 /// an interrupted run never leaves a half-written file or truncates the
-/// previous one.
+/// previous one. A `path` that is there and is no file (`/dev/null`, a
+/// named pipe) is written as it is: a file renamed onto it would take its
+/// place.
 fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
+    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("{}: cannot open for writing", path.display()))?;
+        let mut out = BufWriter::new(file);
+        return write(&mut out)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("{}: writing", path.display()));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -965,6 +965,41 @@ mod json_file {
         assert_eq!(records.documents().len(), syndication::articles().len());
         assert_eq!(records.summary()["articles"], 4);
     }
+
+    /// `--json /dev/null` and a named pipe are written through: a file
+    /// renamed onto them would replace them (as root, even /dev/null).
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_named_pipe_is_written_through_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let (_dir, feed) = syndication_dir();
+        let out_dir = tempfile::tempdir().expect("temp dir");
+        let pipe = out_dir.path().join("results.pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        // Held open for writing too, so that the reader meets the end of
+        // the pipe once the scan and this are done, even if the scan never
+        // opened it.
+        let held = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&pipe)
+            .expect("a pipe opens read-write at once");
+        let reader = {
+            let pipe = pipe.clone();
+            std::thread::spawn(move || std::fs::read(pipe).expect("the pipe is read"))
+        };
+        scan_to_file(&feed, &pipe);
+        drop(held);
+        let read = reader.join().expect("the reader ends");
+        assert_eq!(read, scan_json_bytes([&feed]), "same as --json -");
+        let kind = std::fs::metadata(&pipe).expect("still there").file_type();
+        assert!(kind.is_fifo(), "{kind:?}");
+        assert_eq!(file_names(out_dir.path()), ["results.pipe"]);
+    }
 }
 
 /// Who copied whom: the evidence order of the provenance stage.
