@@ -73,9 +73,7 @@ struct Shape {
 /// A profile that owns its parts: one sentence's, outside a scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedProfile {
-    /// Not boxed: a profile is written out and dropped, and shrinking
-    /// it would copy it.
-    hashes: Vec<u32>,
+    hashes: Box<[u32]>,
     figures: Box<str>,
     shape: Shape,
 }
@@ -83,11 +81,15 @@ pub struct OwnedProfile {
 impl OwnedProfile {
     /// Profile of a sentence's display text with `k`-word shingles.
     ///
-    /// Every distinct sentence of a scan is profiled, so its parts are put
-    /// straight into one vector sized for them: each part has at most one
-    /// hash per word (names are capitalised words), and the vectors grown
-    /// one part at a time were a tenth of fingerprinting's time.
+    /// Every distinct sentence of a scan is profiled, so its parts are
+    /// built in a vector this thread keeps for the next, and copied out at
+    /// their size: the vectors grown one part at a time were a tenth of
+    /// fingerprinting's time.
     pub fn new(text: &str, k: usize) -> OwnedProfile {
+        PARTS.with_borrow_mut(|hashes| OwnedProfile::build(text, k, hashes))
+    }
+
+    fn build(text: &str, k: usize, hashes: &mut Vec<u32>) -> OwnedProfile {
         let normalized = normalize(text);
         let mut figures = String::new();
         let mut figure_count = 0;
@@ -102,19 +104,19 @@ impl OwnedProfile {
                 w
             }
         }));
-        let mut hashes: Vec<u32> = Vec::with_capacity(4 * masked.len());
+        hashes.clear();
         hashes.extend(masked.iter().map(|w| hash32(w.as_bytes(), WORD_SEED)));
         let mut starts = [0u32; 3];
         starts[0] = hashes.len() as u32;
-        content_words(&masked, &mut hashes);
+        content_words(&masked, hashes);
         starts[1] = hashes.len() as u32;
         let mut lower = String::new();
-        extend_sorted_distinct(&mut hashes, names(text, &mut lower));
+        extend_sorted_distinct(hashes, names(text, &mut lower));
         starts[2] = hashes.len() as u32;
-        push_shingles(&mut hashes, starts[0] as usize, k);
-        sort_distinct_from(&mut hashes, starts[2] as usize);
+        push_shingles(hashes, starts[0] as usize, k);
+        sort_distinct_from(hashes, starts[2] as usize);
         let mut profile = OwnedProfile {
-            hashes,
+            hashes: hashes.as_slice().into(),
             figures: figures.into_boxed_str(),
             shape: Shape {
                 starts,
@@ -242,9 +244,10 @@ impl TextHash {
     }
 }
 
-/// Distinct texts profiled at once before their profiles are spilled (two
-/// batches are held: one spilled while the next is profiled).
-const PROFILE_BATCH: usize = 1 << 16;
+/// Distinct texts profiled at once before their profiles are spilled. Two
+/// batches are held, one spilled while the next is profiled: half of what
+/// one batch was before they overlapped.
+const PROFILE_BATCH: usize = 1 << 15;
 
 /// One profile per distinct sentence text, shared by the sentences that
 /// have it: a syndicated dump prints most of its sentences many times
@@ -529,6 +532,8 @@ fn sort_distinct_from(hashes: &mut Vec<u32>, from: usize) {
 }
 
 thread_local! {
+    /// The parts of the profile being built, see [`OwnedProfile::new`].
+    static PARTS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
     static STEMS: RefCell<StemCache> = RefCell::new(StemCache::default());
 }
 
