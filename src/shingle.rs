@@ -478,8 +478,8 @@ fn sorted_distinct(mut v: Vec<u32>) -> Vec<u32> {
     v
 }
 
-/// Capitalised words that do not open the sentence, lower-cased (in
-/// `lower`, kept for the next).
+/// Capitalised words that do not open the sentence, lower-cased (an ASCII
+/// one in `lower`, reused from name to name).
 fn names<'a>(text: &'a str, lower: &'a mut String) -> impl Iterator<Item = u32> + 'a {
     text.split_whitespace()
         .skip(1)
