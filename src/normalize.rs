@@ -179,7 +179,8 @@ impl<'a> Iterator for Words<'a> {
 
 /// Whether the character at `at` in `text`, whose first byte is `b`, is a
 /// letter or a digit, and its length.
-#[inline]
+// Always: the compiler left it a call, 3.5 % of fingerprinting's samples.
+#[inline(always)]
 fn character(text: &str, at: usize, b: u8) -> (bool, usize) {
     if b.is_ascii() {
         return (b.is_ascii_alphanumeric(), 1);
