@@ -14,7 +14,7 @@ use foldhash::fast::FixedState;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::normalize::{is_month, is_number, is_weekday, normalize, Words};
+use crate::normalize::{is_month, is_number, is_weekday, normalize, WordList, Words};
 
 /// Why a paragraph is boilerplate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -79,7 +79,7 @@ static PHRASE_SEARCH: LazyLock<AhoCorasick> =
 
 /// Words that make up date and time stamps, besides figures, months and
 /// weekdays.
-const TIME_WORDS: &[&str] = &[
+static TIME_WORDS: WordList = WordList::new(&[
     "may",
     "am",
     "pm",
@@ -111,7 +111,7 @@ const TIME_WORDS: &[&str] = &[
     "st",
     "nd",
     "rd",
-];
+]);
 
 /// Words past which no check reads a paragraph: a paragraph longer than
 /// `2 * MAX_WORDS` words is article text to both.

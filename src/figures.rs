@@ -18,13 +18,11 @@
 //! quantity. Ordinals ("the first time") are never figures.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::OnceLock;
 
-use foldhash::fast::FixedState;
 use text2num::{find_numbers, Language, Token};
 
-use crate::normalize::is_number;
+use crate::normalize::{is_number, WordList};
 
 /// A lone number word below this value is not a figure ("one of the").
 const LONE_WORD_THRESHOLD: f64 = 2.0;
@@ -88,7 +86,7 @@ pub fn find(words: &[&str]) -> Vec<Figure> {
 /// Number words the crate recognises, checked first so that sentences
 /// without any (most of them) never reach it.
 fn may_spell_a_number(word: &str) -> bool {
-    const WORDS: &[&str] = &[
+    static WORDS: WordList = WordList::new(&[
         "two",
         "three",
         "four",
@@ -120,12 +118,8 @@ fn may_spell_a_number(word: &str) -> bool {
         "million",
         "billion",
         "trillion",
-    ];
-    // A hash lookup: searching the list compared most words with several
-    // of the same length.
-    static SET: LazyLock<HashSet<&str, FixedState>> =
-        LazyLock::new(|| WORDS.iter().copied().collect());
-    SET.contains(word)
+    ]);
+    WORDS.contains(word)
 }
 
 struct Word<'a>(&'a str);

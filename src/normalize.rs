@@ -7,7 +7,7 @@
 //! the figures themselves.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use foldhash::fast::FixedState;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
@@ -239,20 +239,40 @@ pub const WEEKDAYS: &[&str] = &[
     "sunday",
 ];
 
-/// Whether a word is in [`MONTHS`]. Every word of every sentence compared
-/// for drift is looked up: a hash set, where a search of the list compared
-/// each three-letter word with eleven abbreviations.
-pub fn is_month(word: &str) -> bool {
-    static SET: LazyLock<HashSet<&str, FixedState>> =
-        LazyLock::new(|| MONTHS.iter().copied().collect());
-    SET.contains(word)
+/// A fixed list of normalized words, looked up by hash. Lists such as
+/// [`MONTHS`] are asked about every word of a sentence, and a search of the
+/// list compared each short word with every entry of its length (each
+/// three-letter word with eleven month abbreviations).
+pub struct WordList {
+    words: &'static [&'static str],
+    set: OnceLock<HashSet<&'static str, FixedState>>,
 }
 
-/// Whether a word is in [`WEEKDAYS`], as [`is_month`] looks.
+impl WordList {
+    pub const fn new(words: &'static [&'static str]) -> WordList {
+        WordList {
+            words,
+            set: OnceLock::new(),
+        }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(word)
+    }
+}
+
+/// Whether a word is in [`MONTHS`].
+pub fn is_month(word: &str) -> bool {
+    static LIST: WordList = WordList::new(MONTHS);
+    LIST.contains(word)
+}
+
+/// Whether a word is in [`WEEKDAYS`].
 pub fn is_weekday(word: &str) -> bool {
-    static SET: LazyLock<HashSet<&str, FixedState>> =
-        LazyLock::new(|| WEEKDAYS.iter().copied().collect());
-    SET.contains(word)
+    static LIST: WordList = WordList::new(WEEKDAYS);
+    LIST.contains(word)
 }
 
 /// A word that is a figure: starts with a digit.
