@@ -320,6 +320,13 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
 /// previous one. A `path` that is there and is no file (`/dev/null`, a
 /// named pipe) is written as it is: a file renamed onto it would take its
 /// place.
+///
+/// The file is not synced to disk before the rename: a report can be made
+/// again, and the 250 MB dump's gigabyte of JSON took 0.5 s to sync, a
+/// twentieth of the scan. What the rename guards against is an error or an
+/// interrupt, which leave the page cache intact; after a power cut, ext4
+/// (`auto_da_alloc`), XFS and Btrfs still write a file renamed over
+/// another before the rename itself.
 fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -355,8 +362,10 @@ fn write_atomically(
             )
         })?;
         let mut out = BufWriter::new(file);
-        write(&mut out).with_context(|| format!("{}: writing", path.display()))?;
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("{}: writing", path.display()))?;
+        drop(out);
         fs::rename(&tmp, path)
             .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
     })();

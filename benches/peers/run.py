@@ -285,7 +285,13 @@ def time_tools(args, tools, dump, workdir, env, tag=""):
             print(f"{wall:.2f} s, {rss / 1024:.0f} MiB", file=sys.stderr)
             walls[tool].append(wall)
             rsss[tool].append(rss)
-            counts[tool] = wiretrace_counts(out) if tool in WIRETRACE else peer_counts(log)
+            if tool in WIRETRACE:
+                counts[tool] = wiretrace_counts(out)
+                # Deleting a gigabyte of output is not the job: left in
+                # place, the next run's rename would delete it in its time.
+                out.unlink()
+            else:
+                counts[tool] = peer_counts(log)
     return walls, rsss, counts
 
 
