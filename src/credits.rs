@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex_automata::meta::Regex;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input};
@@ -102,7 +102,8 @@ pub struct Wires {
     /// Extra agencies from `--wire NAME`, matched as written.
     extra: Vec<String>,
     patterns: Vec<CreditPattern>,
-    /// The words of every [`Gate::Folded`], found in one pass per text.
+    /// The words of every [`Gate::Folded`], lower-cased, found in one pass
+    /// per text ([`Wires::folded_words`]).
     folded: AhoCorasick,
 }
 
@@ -312,7 +313,7 @@ impl Wires {
     /// Every credit in `text`, in order of position.
     pub fn credits(&self, text: &str) -> Vec<Credit> {
         let mut out: Vec<Credit> = Vec::new();
-        let folded: Vec<aho_corasick::Match> = self.folded.find_iter(text).collect();
+        let folded = self.folded_words(text);
         for pattern in &self.patterns {
             pattern.each_match(text, &folded, |caps| {
                 let (Some(whole), Some(agency)) =
@@ -336,6 +337,18 @@ impl Wires {
         // 29 MiB at the heap's peak.
         out.shrink_to_fit();
         out
+    }
+
+    /// The words of the folded gates in `text`, ignoring ASCII case.
+    ///
+    /// They are found in an ASCII lower-cased copy of the text (the same
+    /// byte offsets) by a case-sensitive search, which can use a vectorized
+    /// searcher (Teddy): over the 25 MB dump's articles, 11 ms against
+    /// 37 ms for an automaton that ignores case itself, whose first bytes
+    /// ("a", "r", "c") are too common to skip ahead on.
+    fn folded_words(&self, text: &str) -> Vec<aho_corasick::Match> {
+        let lowered = text.to_ascii_lowercase();
+        self.folded.find_iter(&lowered).collect()
     }
 }
 
@@ -386,9 +399,11 @@ fn build_patterns(agencies: &str, names: &[&str]) -> (Vec<CreditPattern>, AhoCor
         Gate::Folded(folded.len() - words.len()..folded.len())
     };
     let (reported, copyright) = (fold(REPORTED_WORDS), fold(COPYRIGHT_WORDS));
+    // Leftmost-first, which for words that cannot overlap finds what the
+    // standard semantics do, is what the vectorized searcher supports.
     let folded = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(folded)
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(folded.iter().map(|w| w.to_ascii_lowercase()))
         .expect("credit gates are small");
     let pattern = |kind, regex, search| CreditPattern {
         kind,
@@ -507,7 +522,7 @@ mod tests {
                 )
             };
             let wires = Wires::default();
-            let folded: Vec<_> = wires.folded.find_iter(&text).collect();
+            let folded = wires.folded_words(&text);
             for pattern in &wires.patterns {
                 let mut gated = Vec::new();
                 pattern.each_match(&text, &folded, |caps| gated.push(spans(caps)));
