@@ -24,12 +24,47 @@ pub fn sentences(text: &str, paragraph: Range<usize>) -> (Vec<Range<usize>>, Opt
     });
     let body = &text[start..paragraph.end];
     let mut out = Vec::new();
-    let english = English {};
-    for boundary in english.get_sentence_boundaries(body) {
-        let (s, e) = (boundary.start_byte + start, boundary.end_byte + start);
-        split_quotation(text, trim(text, s..e), &mut out);
+    if is_one_sentence(body) {
+        split_quotation(text, trim(text, start..paragraph.end), &mut out);
+    } else {
+        for boundary in (English {}).get_sentence_boundaries(body) {
+            let (s, e) = (boundary.start_byte + start, boundary.end_byte + start);
+            split_quotation(text, trim(text, s..e), &mut out);
+        }
     }
     (out, dateline)
+}
+
+/// Whether sentencex would find `text` to be one sentence because nothing
+/// in it could end one: no terminator before its last word, and nothing
+/// it reads as a line or a list item. Most news paragraphs are one
+/// sentence, and sentencex's search for breaks, quotations and list
+/// markers was a fifth of drafting; a proptest checks this against it.
+///
+/// Only the characters known to be neither terminators nor list bullets
+/// pass: ASCII ones other than `!`, `?`, `)` and line breaks, and `.` only
+/// between digits (a decimal point: sentencex goes on where a digit
+/// follows), Latin letters, ©, curly quotes and dashes. The text may end in
+/// terminators and a closing curly quote (a straight quote there may open
+/// a quotation). Anything else is left to sentencex.
+fn is_one_sentence(text: &str) -> bool {
+    let closed = text.strip_suffix('\u{201D}').unwrap_or(text);
+    let words = closed.trim_end_matches(['.', '!', '?']);
+    let bytes = words.as_bytes();
+    let is_digit = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
+    let may_end_or_break = |(i, c): (usize, char)| match c {
+        '.' => !(is_digit(i.checked_sub(1)) && is_digit(Some(i + 1))),
+        '!' | '?' | ')' | '\n' | '\r' => true,
+        _ if c.is_ascii() => false,
+        '\u{C0}'..='\u{24F}' => c == '\u{D7}' || c == '\u{F7}',
+        '\u{A9}' | '\u{2013}' | '\u{2014}' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' => {
+            false
+        }
+        _ => true,
+    };
+    !words.trim_start().is_empty()
+        && !words.ends_with(char::is_whitespace)
+        && !words.char_indices().any(may_end_or_break)
 }
 
 /// Every sentence of an article, as display text: the whole path of
@@ -130,6 +165,83 @@ mod tests {
                 text.split_whitespace().collect::<Vec<_>>().join(" ")
             );
         }
+    }
+
+    /// Text [`is_one_sentence`] may pass: words, spaces, quotes, dashes,
+    /// list-like marks and letters of its allowlist.
+    const PLAIN_PIECES: &[&str] = &[
+        "Rebels", "took", "the", "town", "3", "He", "said", "On", "-", "a", "i", "1", "A", " ",
+        " ", " ", "  ", "\t", "\u{a0}", "\"", "'", "\u{2019}", "\u{201D}", "\u{201C}", "\u{2018}",
+        "(", "[1]", "\u{2014}", "\u{2013}", "é", "\u{24F}", "*", ":", ";", ",", "5.93", "1.5",
+        "\u{A9}", "2024", ".", "0", "9", "$",
+    ];
+    /// Terminators, closers, line breaks, list markers and characters
+    /// beside its allowlist.
+    const BREAKING_PIECES: &[&str] = &[
+        "U.S.", "Mr.", "1.5", "a)", "1.", "\u{2022}", "\n", "\n\n", "\r\n", ".", "!", "?", "...",
+        "\u{2026}", ")", "\u{D7}", "\u{3002}", "\u{FF01}", "\u{0964}", "i)", "\u{2029}", "\u{85}",
+    ];
+    /// How sentences end.
+    const ENDINGS: &[&str] = &[
+        "",
+        ".",
+        "!",
+        "?",
+        "?!",
+        "...",
+        ".\"",
+        ".'",
+        ".\u{2019}",
+        ".\u{201D}",
+        "!\u{201D}",
+        ".\"\"",
+        "\"",
+        ". ",
+        " ",
+        ".)",
+        "\u{201D}.",
+    ];
+
+    proptest! {
+        /// Where the shortcut says one sentence, sentencex says so too.
+        #[test]
+        fn one_sentence_shortcut_agrees_with_sentencex(
+            pieces in proptest::collection::vec(prop_oneof![
+                8 => proptest::sample::select(PLAIN_PIECES),
+                1 => proptest::sample::select(BREAKING_PIECES),
+            ], 0..16),
+            ending in proptest::sample::select(ENDINGS),
+        ) {
+            let text = pieces.concat() + ending;
+            if is_one_sentence(&text) {
+                let found: Vec<_> = (English {})
+                    .get_sentence_boundaries(&text)
+                    .into_iter()
+                    .map(|b| b.start_byte..b.end_byte)
+                    .collect();
+                prop_assert_eq!(found, vec![0..text.len()], "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn one_sentence_shortcut_takes_plain_sentences_only() {
+        assert!(is_one_sentence(
+            "Rebels took the town on Friday, officials said."
+        ));
+        assert!(is_one_sentence(
+            "\u{201C}We\u{2019}re here,\u{201D} he said \u{2014} again.\u{201D}"
+        ));
+        assert!(is_one_sentence("No terminator at all"));
+        assert!(!is_one_sentence("Mr. Smith arrived."));
+        assert!(is_one_sentence("It rose 1.5 pct to 4,123.45."));
+        assert!(!is_one_sentence("It rose 1.5 pct. Then fell."));
+        assert!(!is_one_sentence("It cost $10.9bn.For now"));
+        assert!(!is_one_sentence("He left. "));
+        assert!(!is_one_sentence("Line one\nline two."));
+        assert!(!is_one_sentence("a) first b) second"));
+        assert!(!is_one_sentence("Wait\u{2026} what"));
+        assert!(!is_one_sentence(" . "));
     }
 
     fn split(text: &str) -> Vec<&str> {
